@@ -1,0 +1,96 @@
+"""Validate parsed YAML against a pydantic model and report the first problem at its line.
+
+Shared by case files and rule files so both read the same: ``file:line:
+field: problem``, with "did you mean" for misspelt keys and the allowed values
+for values outside their scale.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from cec_advisor.errors import LocatedError
+from cec_advisor.yamlsource import Locator, PathKey, dotted
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def validate_model(model: type[ModelT], data: Any, locator: Locator, error: type[LocatedError]) -> ModelT:
+    """Return ``model`` validated from ``data``, or raise ``error`` for the earliest problem in the file."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise located(exc, locator, model, error) from None
+
+
+def located(exc: ValidationError, locator: Locator, root: type[BaseModel], error: type[LocatedError]) -> LocatedError:
+    """Turn pydantic's earliest (by line) error into one located, user-facing error."""
+    first = min(exc.errors(), key=lambda e: locator.line_of(data_path(e["loc"])) or 0)
+    path = data_path(first["loc"])
+    line = locator.line_of(path)
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        key = str(path[-1])
+        allowed = keys_at(root, path[:-1])
+        hint = suggest(key, allowed) or (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
+        return error(locator.file, line, dotted(path), f"unknown key {key!r}{hint}")
+    if kind == "missing":
+        return error(locator.file, locator.line_of(path[:-1]), dotted(path), "required key is missing")
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if kind == "literal_error":
+        expected = str(first.get("ctx", {}).get("expected", ""))
+        expected = expected.replace(" or ", " | ").replace(", ", " | ")
+        message = f"{quote(first['input'])} is not allowed; expected {expected}"
+    elif kind in ("model_type", "model_attributes_type", "dict_type"):
+        message = "expected a mapping of keys"
+    elif kind in ("list_type", "tuple_type"):
+        message = "expected a list"
+    elif kind == "string_pattern_mismatch":
+        message = f"{quote(first['input'])} does not match the pattern {first.get('ctx', {}).get('pattern', '')}"
+    return error(locator.file, line, dotted(path) or None, message)
+
+
+def data_path(loc: tuple[int | str, ...]) -> PathKey:
+    """Drop pydantic's union and validator tags from an error location, keeping data keys."""
+    return tuple(part for part in loc if isinstance(part, int) or not any(c in part for c in "[]()"))
+
+
+def keys_at(root: type[BaseModel], path: PathKey) -> list[str]:
+    """The keys ``root`` allows at ``path`` (for "did you mean")."""
+    model: type[BaseModel] = root
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        nested = _nested_model(field.annotation)
+        if nested is None:
+            return []
+        model = nested
+    return list(model.model_fields)
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    stack = [annotation]
+    while stack:
+        candidate = stack.pop()
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+        stack.extend(getattr(candidate, "__args__", ()))
+    return None
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """Return ``"; did you mean 'x'?"`` for the nearest choice, or ``""``."""
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {matches[0]!r}?" if matches else ""
+
+
+def quote(value: Any) -> str:
+    """Show a rejected value as a user would have written it."""
+    return repr(value) if isinstance(value, str) else str(value)
