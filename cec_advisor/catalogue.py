@@ -1,0 +1,132 @@
+"""The service catalogue, loaded from ``rules/services.yaml``.
+
+Each service has a stable id (the contract with pathway.md), a Pathway step, a
+Framework for Change element, delivery modes, prerequisites, a hand-off
+milestone and a seed source. The catalogue also holds the Coaching Delivery
+Model: the coaching that follows each delivery mode (002, K15).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+from cec_advisor.errors import RuleFileError
+from cec_advisor.scales import SERVICE_ID_PATTERN
+from cec_advisor.validation import suggest, validate_model
+from cec_advisor.yamlsource import read_yaml
+
+Element = Literal["student-learning", "pedagogy", "profession", "labor-management"]
+Delivery = Literal["training", "facilitating", "networking", "mentoring"]
+ELEMENTS: tuple[str, ...] = ("student-learning", "pedagogy", "profession", "labor-management")
+DELIVERY_MODES: tuple[str, ...] = ("training", "facilitating", "networking", "mentoring")
+IndicatorGroup = Literal["curriculum", "assessment", "differentiation", "focus"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Service(_Strict):
+    """One service CEC can offer."""
+
+    id: StrictStr = Field(pattern=f"^{SERVICE_ID_PATTERN}$")
+    name: StrictStr = Field(min_length=1)
+    summary: StrictStr = Field(min_length=1)
+    step: StrictInt = Field(ge=1, le=5)
+    element: Element
+    delivery: tuple[Delivery, ...] = Field(min_length=1)
+    prerequisites: tuple[StrictStr, ...] = ()
+    targets: tuple[IndicatorGroup, ...] = ()
+    handoff: StrictStr = Field(min_length=1)
+    source: StrictStr = Field(min_length=1)
+
+
+class CatalogueFile(_Strict):
+    """The layout of ``services.yaml``."""
+
+    format: Literal["cec-services/1"]
+    coaching: dict[Delivery, StrictStr]
+    services: tuple[Service, ...] = Field(min_length=1)
+
+
+class Catalogue:
+    """The services by id, in file order, with the coaching text per delivery mode."""
+
+    def __init__(self, services: tuple[Service, ...], coaching: dict[str, str]) -> None:
+        self.services = services
+        self.coaching = coaching
+        self.by_id = {service.id: service for service in services}
+        self.position = {service.id: index for index, service in enumerate(services)}
+
+    def __contains__(self, service_id: object) -> bool:
+        return service_id in self.by_id
+
+    def __getitem__(self, service_id: str) -> Service:
+        return self.by_id[service_id]
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Every service id, in catalogue order."""
+        return tuple(self.by_id)
+
+
+def load_catalogue(path: Path) -> Catalogue:
+    """Load and check ``services.yaml``: unique ids, known prerequisites, no prerequisite cycle."""
+    document = read_yaml(path, RuleFileError)
+    locator = document.locator
+    parsed = validate_model(CatalogueFile, document.data, locator, RuleFileError)
+    missing = [mode for mode in DELIVERY_MODES if mode not in parsed.coaching]
+    if missing:
+        raise RuleFileError(locator.file, locator.line_of(("coaching",)), "coaching", f"no coaching text for {', '.join(missing)}")
+    seen: dict[str, int] = {}
+    for index, service in enumerate(parsed.services):
+        where = ("services", index)
+        if service.id in seen:
+            raise RuleFileError(locator.file, locator.line_of((*where, "id")), f"services[{index}].id", f"duplicate service id {service.id!r}")
+        seen[service.id] = index
+    for index, service in enumerate(parsed.services):
+        for position, prerequisite in enumerate(service.prerequisites):
+            if prerequisite not in seen:
+                raise RuleFileError(
+                    locator.file, locator.line_of(("services", index, "prerequisites", position)),
+                    f"services[{index}].prerequisites",
+                    f"unknown service {prerequisite!r}{suggest(prerequisite, seen)}",
+                )
+    cycle = prerequisite_cycle({s.id: s.prerequisites for s in parsed.services})
+    if cycle:
+        index = seen[cycle[0]]
+        raise RuleFileError(
+            locator.file, locator.line_of(("services", index, "prerequisites")), f"services[{index}].prerequisites",
+            f"prerequisite cycle: {' -> '.join(cycle)}",
+        )
+    return Catalogue(parsed.services, dict(parsed.coaching))
+
+
+def prerequisite_cycle(prerequisites: dict[str, tuple[str, ...]]) -> list[str]:
+    """Return one prerequisite cycle as ``[a, b, ..., a]``, or ``[]`` when there is none."""
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        stack.append(node)
+        for nxt in prerequisites.get(node, ()):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt):], nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return []
+
+    for node in prerequisites:
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return []

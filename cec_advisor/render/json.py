@@ -1,0 +1,56 @@
+"""The JSON plan (the contract in pathway.md): one object, stable key order, byte-identical per input."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cec_advisor.plan import PLAN_FORMAT, Plan, Reason
+
+KEY_DECISIONS = ("commitment", "transformation_possible", "readiness", "emphasis", "plan_type")
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """The plan as JSON-ready data, keys in contract order."""
+    data: dict[str, Any] = {
+        "format": PLAN_FORMAT,
+        "case": {"id": plan.case_id, "name": plan.case_name, "level": plan.level},
+    }
+    for decision in KEY_DECISIONS:
+        data[decision] = plan.value(decision)
+    data["greatest_areas_of_need"] = list(plan.greatest_areas_of_need)
+    data["weakest_indicators"] = list(plan.weakest_indicators)
+    data["capacity"] = {"concurrent_services": plan.capacity, "assumed": plan.capacity_assumed}
+    data["services"] = [
+        {
+            "order": s.order, "id": s.id, "name": s.name, "step": s.step, "element": s.element,
+            "phase": s.phase, "delivery": list(s.delivery), "requested": s.requested, "deferred": s.deferred,
+            "after": list(s.after), "hands_over_to": list(s.hands_over_to), "handoff": s.handoff,
+            "coaching": list(s.coaching), "reasons": [_reason(r) for r in s.reasons],
+        }
+        for s in plan.services
+    ]
+    data["decisions"] = {
+        d.decision: {"value": d.value, "title": d.title, "reasons": [_reason(r) for r in d.reasons]}
+        for d in plan.decisions
+    }
+    data["elements_untouched"] = list(plan.elements_untouched)
+    data["warnings"] = [{"rule": w.rule, "message": w.message} for w in plan.warnings]
+    data["undetermined"] = [
+        {"decision": u.decision, "missing": list(u.missing), "settle_with": u.settle_with, "rules": list(u.rules)}
+        for u in plan.undetermined
+    ]
+    data["trace"] = [
+        {"rule": f.rule, "step": f.step, "facts": dict(f.facts), "concluded": "; ".join(f.concluded)}
+        for f in plan.trace
+    ]
+    return data
+
+
+def _reason(reason: Reason) -> dict[str, Any]:
+    return {"rule": reason.rule, "because": reason.because, "facts": dict(reason.facts), "source": reason.source}
+
+
+def render_json(plan: Plan) -> str:
+    """The plan as pretty-printed JSON text ending in a newline."""
+    return json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,139 @@
+"""The Markdown plan: what a consultant hands to a district team.
+
+Decisions and why first, warnings and open questions where nobody can miss
+them, then the services phase by phase with their reasons, delivery, coaching
+and hand-off, then the trace of rule firings for whoever wants to check.
+Every sentence about *why* comes from a rule's ``because`` (via the plan).
+"""
+
+from __future__ import annotations
+
+from cec_advisor.plan import Plan, PlannedService, Reason
+from cec_advisor.scales import Scalar
+
+STEP_NAMES = {
+    1: "Establish collaborative commitments",
+    2: "Assess readiness by diagnosing needs",
+    3: "Define the work by setting direction",
+    4: "Utilize collaborative structures and processes",
+    5: "Target support",
+}
+ELEMENT_NAMES = {
+    "student-learning": "Empowering Students Through Learning",
+    "pedagogy": "Implementing Emerging Pedagogy",
+    "profession": "Transforming the Profession",
+    "labor-management": "Fostering Labor-Management Collaboration",
+}
+SUMMARY_DECISIONS = (
+    ("commitment", "Collaborative commitment (Step 1)"),
+    ("transformation_possible", "Transformational change possible"),
+    ("readiness", "Readiness baseline (Step 2)"),
+    ("emphasis", "Emphasis (Step 3)"),
+    ("plan_type", "Plan type (Step 3)"),
+)
+
+
+def render_markdown(plan: Plan) -> str:
+    """The plan as a Markdown document ending in a newline."""
+    lines: list[str] = [f"# Services plan: {_text(plan.case_name)}", ""]
+    lines.append(f"Case `{plan.case_id}` ({plan.level}). Prepared with CEC Advisor following CEC's "
+                 "Collaborative Pathway to Continuous Improvement.")
+    lines += ["", "## At a glance", "", "| Decision | Result | Why |", "|---|---|---|"]
+    for decision, label in SUMMARY_DECISIONS:
+        outcome = next(d for d in plan.decisions if d.decision == decision)
+        why = outcome.reasons[0].because if outcome.reasons else "no rule concluded this"
+        lines.append(f"| {label} | **{_show(outcome.value)}** | {_text(why)} |")
+    needs = ", ".join(plan.greatest_areas_of_need) or "none identified"
+    lines.append(f"| Greatest areas of need | **{needs}** | weakest first, from the Appendix C indicator groups |")
+    capacity = f"{plan.capacity} at a time" + (" (assumed)" if plan.capacity_assumed else "")
+    lines.append(f"| Services at once | **{capacity}** | no phase holds more than this |")
+    lines.append("")
+    if plan.warnings:
+        lines += ["## Warnings", ""]
+        lines += [f"> **Warning** ({w.rule}): {_text(w.message)}" for w in plan.warnings]
+        lines.append("")
+    if plan.undetermined:
+        lines += ["## Open questions", ""]
+        for question in plan.undetermined:
+            lines.append(f"- **{question.decision}** cannot be settled yet: "
+                         f"{', '.join(f'`{m}`' for m in question.missing)} unknown. "
+                         f"Settle it with **{question.settle_with}** (rules: {', '.join(question.rules)}).")
+        lines.append("")
+    lines += ["## Why these decisions", ""]
+    for decision, label in SUMMARY_DECISIONS:
+        outcome = next(d for d in plan.decisions if d.decision == decision)
+        lines.append(f"**{label}: {_show(outcome.value)}**")
+        lines += _reason_lines(outcome.reasons)
+        lines.append("")
+    lines += _services_section(plan)
+    lines += ["## Framework for Change", ""]
+    for element, name in ELEMENT_NAMES.items():
+        count = sum(1 for s in plan.services if s.element == element)
+        lines.append(f"- {name}: {count} service{'s' if count != 1 else ''}" if count
+                     else f"- {name}: **not addressed**")
+    lines.append("")
+    lines += ["## How the advisor decided", "",
+              "Each line is one rule firing, in the order the engine fired them.", ""]
+    for index, firing in enumerate(plan.trace, 1):
+        lines.append(f"{index}. `{firing.rule}` (Step {firing.step}): {_text('; '.join(firing.concluded))}")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _services_section(plan: Plan) -> list[str]:
+    lines = ["## The services, in order", ""]
+    if plan.value("phasing") == "multi_year":
+        lines += ["This is a multi-year plan: each phase is about a school year. Culture and structures come "
+                  "first; curriculum, assessment and data work follow as the structures establish.", ""]
+    phase = 0
+    for service in plan.services:
+        if service.phase != phase:
+            phase = service.phase
+            heading = f"### Phase {phase}"
+            if all(s.deferred for s in plan.services if s.phase == phase):
+                heading += " (deferred until the three anchors commit)"
+            lines += [heading, ""]
+        lines += _service_lines(service, plan)
+    return lines
+
+
+def _service_lines(service: PlannedService, plan: Plan) -> list[str]:
+    tags = [f"Step {service.step}: {STEP_NAMES[service.step]}", ELEMENT_NAMES[service.element]]
+    flags = []
+    if service.requested:
+        flags.append("requested by the district")
+    if service.deferred:
+        flags.append("**deferred** until commitment exists")
+    lines = [f"**{service.order}. {service.name}** (`{service.id}`)", "",
+             f"*{' · '.join(tags)}*" + (f" · {', '.join(flags)}" if flags else ""), "",
+             _text(service.summary), "", "Why:"]
+    lines += _reason_lines(service.reasons)
+    lines.append(f"- Delivery: {', '.join(service.delivery)}.")
+    for text in service.coaching:
+        lines.append(f"  - {_text(text)}")
+    if service.after:
+        lines.append(f"- Builds on: {', '.join(service.after)}.")
+    if service.hands_over_to:
+        lines.append(f"- Overlaps with and hands over to: {', '.join(service.hands_over_to)}.")
+    lines.append(f"- Hand-off: {_text(service.handoff)}")
+    lines.append("")
+    return lines
+
+
+def _reason_lines(reasons: tuple[Reason, ...]) -> list[str]:
+    return [f"- {_text(r.because)} *({r.rule}; {r.source})*" for r in reasons] or ["- no rule concluded this"]
+
+
+def _show(value: Scalar | None) -> str:
+    if value is None:
+        return "not decided"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value).replace("_", " ")
+
+
+def _text(text: str) -> str:
+    """Escape what Markdown or embedded HTML would interpret in free text."""
+    for char in ("\\", "`", "*", "_", "[", "]", "<", ">", "|"):
+        text = text.replace(char, "\\" + char)
+    return text.replace("\n", " ")

@@ -1,0 +1,437 @@
+"""The rule base: decisions, service catalogue and rules, loaded from ``rules/``.
+
+Layout of a rules directory:
+
+- ``decisions.yaml``: the decisions the rules conclude (commitment, emphasis ...),
+  their values and whether each is single-valued;
+- ``services.yaml``: the service catalogue (:mod:`cec_advisor.catalogue`);
+- every other ``*.yaml``: rule files, read in file-name order.
+
+A rule's ``when`` is a mapping. Its keys are fact paths (``culture.trust``),
+decision ids (``emphasis``), ``any`` / ``any_<name>`` (a list of fact-test
+mappings, at least one of which holds) or, in review-phase rules only,
+``lacks`` (decisions that must *not* have been concluded). A fact test is a
+value, a list of values (any of them), or ``{not: [...]}``, ``{lt: n}``,
+``{lte: n}``, ``{gt: n}``, ``{gte: n}``. ``unknown`` matches a fact that is
+unknown or left out. Everything is checked at load; problems are
+:class:`~cec_advisor.errors.RuleFileError` lines with file and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+from cec_advisor.catalogue import ELEMENTS, Catalogue, load_catalogue
+from cec_advisor.errors import RuleFileError
+from cec_advisor.facts import FACT_SCALES
+from cec_advisor.scales import UNKNOWN, Scalar
+from cec_advisor.validation import suggest, validate_model
+from cec_advisor.yamlsource import Locator, PathKey, read_yaml
+
+RULE_ID_PATTERN = r"^K([1-9]|1[0-9]|20)-[a-z0-9]+(-[a-z0-9]+)*$"
+DECISION_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+SERVICE_DECISION = "service"
+ELEMENT_DECISION = "element"
+COMPARISONS = ("lt", "lte", "gt", "gte")
+Phase = Literal["decide", "review"]
+_PLACEHOLDER = re.compile(r"\{([a-z_A-Z0-9.]+)\}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DecisionModel(_Strict):
+    """One decision the rules conclude."""
+
+    id: StrictStr = Field(pattern=DECISION_ID_PATTERN)
+    title: StrictStr = Field(min_length=1)
+    values: tuple[StrictStr | StrictBool, ...] = Field(min_length=1)
+    single: StrictBool
+    required: StrictBool = False
+    source: StrictStr = Field(min_length=1)
+
+
+class DecisionsFile(_Strict):
+    """The layout of ``decisions.yaml``."""
+
+    format: Literal["cec-decisions/1"]
+    decisions: tuple[DecisionModel, ...] = Field(min_length=1)
+
+
+class UndeterminedModel(_Strict):
+    """A decision the case facts cannot settle (K19)."""
+
+    decision: StrictStr
+    missing: tuple[StrictStr, ...] = Field(min_length=1)
+    settle_with: StrictStr
+
+
+class ThenModel(_Strict):
+    """What a rule concludes when it fires."""
+
+    conclude: dict[str, StrictStr | StrictBool] = {}
+    recommend: tuple[str, ...] = ()
+    recommend_requested: StrictBool = False
+    warn: StrictStr | None = None
+    undetermined: UndeterminedModel | None = None
+    """A decision left open; its ``settle_with`` service is recommended as well (K19)."""
+
+
+class RuleModel(_Strict):
+    """One rule as written in a rule file."""
+
+    id: StrictStr = Field(pattern=RULE_ID_PATTERN)
+    title: StrictStr = Field(min_length=1, max_length=120)
+    k: tuple[str, ...] = Field(min_length=1)
+    rationale: StrictStr = Field(min_length=1)
+    source: StrictStr = Field(min_length=1)
+    because: StrictStr = Field(min_length=1)
+    step: StrictInt | None = Field(default=None, ge=1, le=5)
+    salience: StrictInt = Field(default=50, ge=0, le=100)
+    phase: Phase = "decide"
+    when: dict[str, Any]
+    then: ThenModel
+
+
+class RuleFileModel(_Strict):
+    """The layout of a rule file."""
+
+    format: Literal["cec-rules/1"]
+    step: StrictInt = Field(ge=1, le=5)
+    title: StrictStr = Field(min_length=1)
+    rules: tuple[RuleModel, ...] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class FactTest:
+    """A test of one case fact: ``op`` is ``in`` (any of ``values``) or a comparison."""
+
+    path: str
+    op: Literal["in", "lt", "lte", "gt", "gte"]
+    values: tuple[Scalar, ...]
+
+
+@dataclass(frozen=True)
+class DecisionTest:
+    """A test that a decision was concluded with one of ``values`` (or, if ``negated``, none of them)."""
+
+    decision: str
+    values: tuple[Scalar, ...]
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A rule's parsed ``when``: all fact tests, each any-group, and all decision tests hold."""
+
+    facts: tuple[FactTest, ...]
+    any_groups: tuple[tuple[tuple[FactTest, ...], ...], ...]
+    decisions: tuple[DecisionTest, ...]
+
+    def fact_paths(self) -> tuple[str, ...]:
+        """Every fact path the condition reads, in the order written."""
+        paths = [t.path for t in self.facts]
+        for group in self.any_groups:
+            for option in group:
+                paths.extend(t.path for t in option)
+        return tuple(dict.fromkeys(paths))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A validated rule, ready to compile."""
+
+    id: str
+    title: str
+    k: tuple[str, ...]
+    rationale: str
+    source: str
+    because: str
+    step: int
+    salience: int
+    phase: Phase
+    when: Condition
+    then: ThenModel
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision the rules conclude."""
+
+    id: str
+    title: str
+    values: tuple[Scalar, ...]
+    single: bool
+    required: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class RuleBase:
+    """Everything the engine needs: decisions, catalogue and rules (in definition order)."""
+
+    decisions: dict[str, Decision]
+    catalogue: Catalogue
+    rules: tuple[Rule, ...]
+    digest: str
+    by_id: dict[str, Rule] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", {rule.id: rule for rule in self.rules})
+
+
+def default_rules_dir() -> Path:
+    """The rule base shipped with the advisor (the repository's ``rules/`` when run from a checkout)."""
+    here = Path(__file__).resolve().parent
+    checkout = here.parent / "rules"
+    return checkout if (checkout / "decisions.yaml").is_file() else here / "_rules"
+
+
+def load_rulebase(directory: Path | None = None) -> RuleBase:
+    """Load and validate a rules directory (default: :func:`default_rules_dir`)."""
+    root = directory or default_rules_dir()
+    if not root.is_dir():
+        raise RuleFileError(str(root), None, None, "rules directory not found")
+    digest = hashlib.sha256()
+    decisions = _load_decisions(root / "decisions.yaml")
+    catalogue = load_catalogue(root / "services.yaml")
+    rule_files = sorted(p for p in root.glob("*.yaml") if p.name not in ("decisions.yaml", "services.yaml"))
+    if not rule_files:
+        raise RuleFileError(str(root), None, None, "no rule files (*.yaml) found")
+    for path in [root / "decisions.yaml", root / "services.yaml", *rule_files]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    checker = _RuleChecker(decisions, catalogue)
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in rule_files:
+        for rule in checker.load_file(path):
+            if rule.id in seen:
+                raise RuleFileError(rule.file, rule.line, "id", f"duplicate rule id {rule.id!r} (first in {seen[rule.id]})")
+            seen[rule.id] = f"{rule.file}:{rule.line}"
+            rules.append(rule)
+    return RuleBase(decisions, catalogue, tuple(rules), digest.hexdigest()[:16])
+
+
+def _load_decisions(path: Path) -> dict[str, Decision]:
+    document = read_yaml(path, RuleFileError)
+    parsed = validate_model(DecisionsFile, document.data, document.locator, RuleFileError)
+    decisions: dict[str, Decision] = {}
+    for index, model in enumerate(parsed.decisions):
+        if model.id in decisions or model.id in (SERVICE_DECISION, ELEMENT_DECISION):
+            line = document.locator.line_of(("decisions", index, "id"))
+            raise RuleFileError(document.locator.file, line, f"decisions[{index}].id", f"duplicate or reserved decision id {model.id!r}")
+        decisions[model.id] = Decision(model.id, model.title, model.values, model.single, model.required, model.source)
+    return decisions
+
+
+class _RuleChecker:
+    """Validates rule files against the facts, decisions and catalogue."""
+
+    def __init__(self, decisions: dict[str, Decision], catalogue: Catalogue) -> None:
+        self.decisions = dict(decisions)
+        self.decisions[SERVICE_DECISION] = Decision(SERVICE_DECISION, "Recommended services", catalogue.ids, False, False, "pathway.md")
+        self.decisions[ELEMENT_DECISION] = Decision(ELEMENT_DECISION, "Framework elements served", ELEMENTS, False, False, "002")
+        self.catalogue = catalogue
+
+    def load_file(self, path: Path) -> list[Rule]:
+        document = read_yaml(path, RuleFileError)
+        parsed = validate_model(RuleFileModel, document.data, document.locator, RuleFileError)
+        self.locator = document.locator
+        return [self.check_rule(model, index, parsed.step) for index, model in enumerate(parsed.rules)]
+
+    def fail(self, path: PathKey, field: str, problem: str) -> RuleFileError:
+        return RuleFileError(self.locator.file, self.locator.line_of(path), field, problem)
+
+    def check_rule(self, model: RuleModel, index: int, file_step: int) -> Rule:
+        base: PathKey = ("rules", index)
+        for position, code in enumerate(model.k):
+            if not re.fullmatch(r"K([1-9]|1[0-9]|20)", code):
+                raise self.fail((*base, "k", position), f"{model.id}.k", f"{code!r} is not a Pathway decision K1..K20")
+        condition = self.check_when(model, base)
+        self.check_then(model, base, condition)
+        return Rule(
+            id=model.id, title=model.title, k=model.k, rationale=model.rationale.strip(), source=model.source,
+            because=model.because.strip(), step=model.step or file_step, salience=model.salience, phase=model.phase,
+            when=condition, then=model.then, file=self.locator.file, line=self.locator.line_of(base) or 0,
+        )
+
+    def check_when(self, model: RuleModel, base: PathKey) -> Condition:
+        facts: list[FactTest] = []
+        groups: list[tuple[tuple[FactTest, ...], ...]] = []
+        decisions: list[DecisionTest] = []
+        where: PathKey = (*base, "when")
+        for key, value in model.when.items():
+            at: PathKey = (*where, key)
+            if key == "any" or key.startswith("any_"):
+                groups.append(self.check_any(model.id, key, value, at))
+            elif key == "lacks":
+                if model.phase != "review":
+                    raise self.fail(at, f"{model.id}.when.lacks", "'lacks' is only allowed in rules with phase: review")
+                decisions.extend(self.check_lacks(model.id, value, at))
+            elif key in self.decisions:
+                decisions.append(DecisionTest(key, self.decision_values(model.id, key, value, at)))
+            elif key in FACT_SCALES:
+                facts.append(self.fact_test(model.id, key, value, at))
+            else:
+                choices = [*FACT_SCALES, *self.decisions, "any", "lacks"]
+                raise self.fail(at, f"{model.id}.when", f"unknown fact or decision {key!r}{suggest(key, choices)}")
+        if not facts and not groups and not any(not d.negated for d in decisions) and model.phase != "review":
+            raise self.fail(where, f"{model.id}.when", "needs at least one fact or decision test")
+        return Condition(tuple(facts), tuple(groups), tuple(decisions))
+
+    def check_any(self, rule_id: str, key: str, value: Any, at: PathKey) -> tuple[tuple[FactTest, ...], ...]:
+        if not isinstance(value, list) or len(value) < 2 or not all(isinstance(v, dict) and v for v in value):
+            raise self.fail(at, f"{rule_id}.when.{key}", "expected a list of at least two mappings of fact tests")
+        options = []
+        for position, option in enumerate(value):
+            tests = []
+            for path, test in option.items():
+                if path not in FACT_SCALES:
+                    raise self.fail((*at, position, path), f"{rule_id}.when.{key}",
+                                    f"unknown fact {path!r}{suggest(path, FACT_SCALES)} (any-groups test case facts only)")
+                tests.append(self.fact_test(rule_id, path, test, (*at, position, path)))
+            options.append(tuple(tests))
+        return tuple(options)
+
+    def check_lacks(self, rule_id: str, value: Any, at: PathKey) -> list[DecisionTest]:
+        if not isinstance(value, dict) or not value:
+            raise self.fail(at, f"{rule_id}.when.lacks", "expected a mapping of decision: value(s)")
+        tests = []
+        for decision, wanted in value.items():
+            if decision not in self.decisions:
+                raise self.fail((*at, decision), f"{rule_id}.when.lacks",
+                                f"unknown decision {decision!r}{suggest(decision, self.decisions)}")
+            tests.append(DecisionTest(decision, self.decision_values(rule_id, decision, wanted, (*at, decision)), negated=True))
+        return tests
+
+    def decision_values(self, rule_id: str, decision: str, value: Any, at: PathKey) -> tuple[Scalar, ...]:
+        values = value if isinstance(value, list) else [value]
+        allowed = self.decisions[decision].values
+        for item in values:
+            if isinstance(item, (dict, list)) or item not in allowed or isinstance(item, bool) != any(
+                isinstance(a, bool) and a == item for a in allowed
+            ):
+                shown = " | ".join(str(a).lower() if isinstance(a, bool) else str(a) for a in allowed)
+                if decision == SERVICE_DECISION:
+                    shown = f"a service id{suggest(str(item), allowed)}"
+                raise self.fail(at, f"{rule_id}.when.{decision}", f"{item!r} is not a value of {decision}; expected {shown}")
+        if not values:
+            raise self.fail(at, f"{rule_id}.when.{decision}", "expected at least one value")
+        return tuple(values)
+
+    def fact_test(self, rule_id: str, path: str, value: Any, at: PathKey) -> FactTest:
+        scale = FACT_SCALES[path]
+        label = f"{rule_id}.when.{path}"
+        if isinstance(value, dict):
+            if len(value) != 1:
+                raise self.fail(at, label, "a test mapping holds exactly one of: not, lt, lte, gt, gte")
+            (op, operand), = value.items()
+            if op == "not":
+                finite = scale.known_values()
+                if not finite:
+                    raise self.fail(at, label, f"'not' needs a finite scale; {path} is {scale.describe()}")
+                excluded = self.scale_values(label, scale, operand, at)
+                everything = (*finite, *(() if scale.required else (UNKNOWN,)))
+                remaining = tuple(v for v in everything if not _contains(excluded, v))
+                if not remaining:
+                    raise self.fail(at, label, "this test can never hold: it excludes every value")
+                return FactTest(path, "in", remaining)
+            if op in COMPARISONS:
+                if scale.kind not in ("int", "number"):
+                    raise self.fail(at, label, f"'{op}' needs a numeric fact; {path} is {scale.describe()}")
+                if isinstance(operand, bool) or not isinstance(operand, (int, float)):
+                    raise self.fail(at, label, f"'{op}' needs a number, not {operand!r}")
+                return FactTest(path, op, (operand,))  # type: ignore[arg-type]
+            raise self.fail(at, label, f"unknown test {op!r}; expected not, lt, lte, gt or gte")
+        values = self.scale_values(label, scale, value, at)
+        return FactTest(path, "in", values)
+
+    def scale_values(self, label: str, scale: Any, value: Any, at: PathKey) -> tuple[Scalar, ...]:
+        values = value if isinstance(value, list) else [value]
+        if not values:
+            raise self.fail(at, label, "expected at least one value")
+        for item in values:
+            try:
+                scale.check(item)
+            except ValueError as exc:
+                raise self.fail(at, label, str(exc)) from None
+            if scale.kind == "service" and item != UNKNOWN and item not in self.catalogue:
+                raise self.fail(at, label, f"unknown service {item!r}{suggest(item, self.catalogue.ids)}")
+        return tuple(values)
+
+    def check_then(self, model: RuleModel, base: PathKey, condition: Condition) -> None:
+        then = model.then
+        where: PathKey = (*base, "then")
+        if not (then.conclude or then.recommend or then.recommend_requested or then.warn or then.undetermined):
+            raise self.fail(where, f"{model.id}.then", "concludes nothing")
+        for decision, value in then.conclude.items():
+            at: PathKey = (*where, "conclude", decision)
+            if decision in (SERVICE_DECISION, ELEMENT_DECISION):
+                raise self.fail(at, f"{model.id}.then.conclude", f"use 'recommend' to conclude {decision}")
+            if decision not in self.decisions:
+                raise self.fail(at, f"{model.id}.then.conclude", f"unknown decision {decision!r}{suggest(decision, self.decisions)}")
+            self.decision_values(model.id, decision, value, at)
+        for position, service in enumerate(then.recommend):
+            if service not in self.catalogue:
+                raise self.fail((*where, "recommend", position), f"{model.id}.then.recommend",
+                                f"unknown service {service!r}{suggest(service, self.catalogue.ids)}")
+        if then.recommend_requested and FactTest("request.made", "in", (True,)) not in condition.facts:
+            raise self.fail((*where, "recommend_requested"), f"{model.id}.then.recommend_requested",
+                            "needs the test 'request.made: true' in 'when'")
+        if then.undetermined is not None:
+            self.check_undetermined(model.id, then.undetermined, (*where, "undetermined"))
+        texts = [("because", model.because), *([("then.warn", then.warn)] if then.warn else [])]
+        readable = {*reads(condition, then), *(d.decision for d in condition.decisions if not d.negated)}
+        for name, text in texts:
+            for placeholder in _PLACEHOLDER.findall(text):
+                if placeholder not in readable:
+                    raise self.fail((*base, *name.split(".")), f"{model.id}.{name}",
+                                    f"placeholder {{{placeholder}}} is not a fact or decision tested in 'when'")
+
+    def check_undetermined(self, rule_id: str, model: UndeterminedModel, at: PathKey) -> None:
+        if model.decision not in self.decisions:
+            raise self.fail((*at, "decision"), f"{rule_id}.then.undetermined.decision",
+                            f"unknown decision {model.decision!r}{suggest(model.decision, self.decisions)}")
+        for position, path in enumerate(model.missing):
+            if path not in FACT_SCALES:
+                raise self.fail((*at, "missing", position), f"{rule_id}.then.undetermined.missing",
+                                f"unknown fact {path!r}{suggest(path, FACT_SCALES)}")
+        if model.settle_with not in self.catalogue:
+            raise self.fail((*at, "settle_with"), f"{rule_id}.then.undetermined.settle_with",
+                            f"unknown service {model.settle_with!r}{suggest(model.settle_with, self.catalogue.ids)}")
+
+
+def reads(condition: Condition, then: ThenModel) -> tuple[str, ...]:
+    """The case facts a firing of the rule reports: those tested, plus the requested service it recommends."""
+    paths = condition.fact_paths()
+    return (*paths, "request.service") if then.recommend_requested and "request.service" not in paths else paths
+
+
+def _contains(values: tuple[Scalar, ...], item: Scalar) -> bool:
+    """Membership that keeps ``True`` and ``1`` apart."""
+    return any(v == item and type(v) is type(item) for v in values)
+
+
+def fill_placeholders(text: str, facts: dict[str, Any]) -> str:
+    """Replace ``{fact.path}`` in ``text`` with the fact's value (``unknown`` when absent)."""
+
+    def value(match: re.Match[str]) -> str:
+        found = facts.get(match.group(1), UNKNOWN)
+        return ("true" if found else "false") if isinstance(found, bool) else str(found)
+
+    return _PLACEHOLDER.sub(value, text)
+
+
+__all__ = [
+    "Condition", "Decision", "DecisionTest", "FactTest", "Locator", "Rule", "RuleBase",
+    "default_rules_dir", "fill_placeholders", "load_rulebase",
+]
