@@ -83,8 +83,9 @@ def render_markdown(plan: Plan) -> str:
 def _services_section(plan: Plan) -> list[str]:
     lines = ["## The services, in order", ""]
     if plan.value("phasing") == "multi_year":
-        lines += ["This is a multi-year plan: each phase is about a school year. Culture and structures come "
-                  "first; curriculum, assessment and data work follow as the structures establish.", ""]
+        lines += ["This is a multi-year transformation plan. Phases run in sequence and none holds more services "
+                  "than the organisation can absorb at once. Culture and structures come first; curriculum, "
+                  "assessment and data work follow as the structures establish.", ""]
     phase = 0
     for service in plan.services:
         if service.phase != phase:
