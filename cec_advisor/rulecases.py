@@ -1,0 +1,144 @@
+"""Per-rule test cases: ``tests/rule_cases/<rule-id>.yaml``, run through the real engine.
+
+A rule-case file names one rule and lists named cases. Each case changes a few
+facts of the neutral base case (``_base.yaml`` beside the files; a dotted key
+sets one fact, ``null`` removes a block), says whether the rule ``fires`` or
+stays ``silent``, and may state what else the plan must hold: services,
+requested services, decision values, open questions, warnings, areas of need,
+or an order of services. A rule that holds for every valid case says so with
+``always_fires`` and a reason instead of a silent case.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+
+from cec_advisor.advisor import Advisor
+from cec_advisor.case import case_from_data
+from cec_advisor.errors import CaseFileError, CecError, RuleFileError
+from cec_advisor.validation import validate_model
+from cec_advisor.yamlsource import Locator, read_yaml
+
+BASE_CASE = "_base.yaml"
+
+
+class RuleCase(BaseModel):
+    """One named case of a rule."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: StrictStr = Field(pattern=r"^(fires|silent)_[a-z0-9_]+$")
+    facts: dict[str, Any] = {}
+    expect: Literal["fires", "silent"]
+    services: tuple[StrictStr, ...] = ()
+    requested: tuple[StrictStr, ...] = ()
+    decisions: dict[str, StrictStr | StrictBool] = {}
+    undetermined: tuple[StrictStr, ...] = ()
+    warnings: tuple[StrictStr, ...] = ()
+    needs: tuple[StrictStr, ...] = ()
+    order: tuple[StrictStr, ...] = ()
+
+
+class RuleCaseFile(BaseModel):
+    """The layout of a rule-case file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rule: StrictStr
+    cases: tuple[RuleCase, ...] = Field(min_length=1)
+    always_fires: StrictStr | None = None
+
+
+@dataclass(frozen=True)
+class LoadedRuleCase:
+    """A rule case ready to run: its file, rule, expectations and the full case data."""
+
+    file: str
+    rule: str
+    case: RuleCase
+    data: dict[str, Any]
+
+    @property
+    def test_id(self) -> str:
+        """``<rule>::<case name>``, the id pytest and ``cec-advisor test`` show."""
+        return f"{self.rule}::{self.case.name}"
+
+
+def load_rule_case_files(directory: Path) -> list[tuple[RuleCaseFile, str]]:
+    """Every rule-case file in ``directory`` (sorted), validated, with its path."""
+    files = []
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name.startswith("_"):
+            continue
+        document = read_yaml(path, RuleFileError)
+        files.append((validate_model(RuleCaseFile, document.data, document.locator, RuleFileError), str(path)))
+    return files
+
+
+def load_rule_cases(directory: Path) -> list[LoadedRuleCase]:
+    """Every case of every rule-case file in ``directory``, each merged onto the base case."""
+    base_path = directory / BASE_CASE
+    base = read_yaml(base_path, CaseFileError).data
+    loaded = []
+    for parsed, file in load_rule_case_files(directory):
+        for case in parsed.cases:
+            loaded.append(LoadedRuleCase(file, parsed.rule, case, apply_facts(base, case.facts)))
+    return loaded
+
+
+def apply_facts(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """Return ``base`` with ``changes`` applied: dotted keys reach into blocks; ``None`` removes a key."""
+    data = copy.deepcopy(base)
+    for dotted, value in changes.items():
+        *parents, last = dotted.split(".")
+        target = data
+        for part in parents:
+            child = target.get(part)
+            if not isinstance(child, dict):
+                child = {}
+                target[part] = child
+            target = child
+        if value is None:
+            target.pop(last, None)
+        else:
+            target[last] = copy.deepcopy(value)
+    return data
+
+
+def check_rule_case(advisor: Advisor, loaded: LoadedRuleCase) -> list[str]:
+    """Run one rule case through the engine; return what did not hold (empty when it passes)."""
+    expected = loaded.case
+    if loaded.rule not in advisor.rulebase.by_id:
+        return [f"no rule {loaded.rule!r} in the rule base"]
+    try:
+        case = case_from_data(loaded.data, Locator(f"{loaded.file}#{expected.name}"), advisor.rulebase.catalogue.ids)
+        plan = advisor.plan(case)
+    except CecError as exc:
+        return [f"the case could not be planned: {exc}"]
+    problems = []
+    fired = {firing.rule for firing in plan.trace}
+    if (loaded.rule in fired) != (expected.expect == "fires"):
+        problems.append(f"expected {loaded.rule} to {'fire' if expected.expect == 'fires' else 'stay silent'}, "
+                        f"but it {'fired' if loaded.rule in fired else 'did not fire'}")
+    in_plan = [s.id for s in plan.services]
+    problems += [f"service {s} is not in the plan" for s in expected.services if s not in in_plan]
+    requested = [s.id for s in plan.services if s.requested]
+    problems += [f"service {s} is not marked requested" for s in expected.requested if s not in requested]
+    for decision, value in expected.decisions.items():
+        actual = plan.value(decision)
+        if actual != value or type(actual) is not type(value):
+            problems.append(f"{decision} is {actual!r}, expected {value!r}")
+    open_decisions = {q.decision for q in plan.undetermined}
+    problems += [f"{d} is not reported undetermined" for d in expected.undetermined if d not in open_decisions]
+    warned = {w.rule for w in plan.warnings}
+    problems += [f"no warning from {w}" for w in expected.warnings if w not in warned]
+    problems += [f"{n} is not an area of need" for n in expected.needs if n not in plan.greatest_areas_of_need]
+    positions = [in_plan.index(s) for s in expected.order if s in in_plan]
+    if len(positions) != len(expected.order) or positions != sorted(positions):
+        problems.append(f"services are not in the order {' -> '.join(expected.order)} (plan: {', '.join(in_plan)})")
+    return problems
