@@ -1,0 +1,110 @@
+"""Case files: valid ones load, every kind of mistake is one located line with a hint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cec_advisor.case import parse_case
+from cec_advisor.errors import CaseFileError
+from cec_advisor.scales import UNKNOWN
+
+MINIMAL = b"format: cec-case/1\nid: tiny\nname: Tiny\nlevel: school\n"
+
+
+def _error(extra: str, base: bytes = MINIMAL) -> CaseFileError:
+    with pytest.raises(CaseFileError) as caught:
+        parse_case(base + extra.encode(), "c.yaml", ["slo-training", "data-use"])
+    return caught.value
+
+
+def test_minimal_case_defaults_to_unknown() -> None:
+    """Only the required keys are needed; every other scalar is unknown."""
+    case = parse_case(MINIMAL, "c.yaml")
+    assert case.anchors.board.commitment == UNKNOWN
+    assert case.context.capacity == UNKNOWN
+    assert case.focus_on_learning is None
+    assert case.anchors.union.kind == "union"
+
+
+def test_unknown_key_suggests_the_nearest() -> None:
+    """A misspelt key is refused at its line with the nearest valid key."""
+    error = _error("anchors:\n  relashionship: adversarial\n")
+    assert error.line == 6
+    assert error.field == "anchors.relashionship"
+    assert "did you mean 'relationship'?" in str(error)
+
+
+def test_unknown_key_without_close_match_lists_allowed_keys() -> None:
+    """When nothing is close, the allowed keys are listed."""
+    error = _error("grant:\n  zzz: true\n")
+    assert "allowed keys: sig" in str(error)
+
+
+def test_value_outside_scale_lists_allowed_values() -> None:
+    """A value outside its scale names the field and every allowed value."""
+    error = _error("culture:\n  trust: medium\n")
+    assert error.line == 6
+    assert str(error) == "c.yaml:6: culture.trust: 'medium' is not allowed; expected low | mixed | high | unknown"
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ("focus_on_learning: {A: 5}\n", "focus_on_learning.A"),
+        ("focus_on_learning: {A: true}\n", "focus_on_learning.A"),
+        ("focus_on_learning: {A: '3'}\n", "focus_on_learning.A"),
+        ("grant: {sig: 1}\n", "grant.sig"),
+        ("grant: {sig: 'yes'}\n", "grant.sig"),
+        ("context: {capacity: 0}\n", "context.capacity"),
+        ("context: {capacity: 2.5}\n", "context.capacity"),
+        ("state: Illinois\n", "state"),
+        ("entry_points: [walk_in]\n", "entry_points[0]"),
+        ("entry_points: [district_request, district_request]\n", "entry_points"),
+        ("anchors: [board]\n", "anchors"),
+    ],
+)
+def test_type_mistakes_are_refused(extra: str, field: str) -> None:
+    """Wrong types are not coerced: true is not 1, '3' is not 3, a list is not a mapping."""
+    assert _error(extra).field == field
+
+
+def test_missing_required_key() -> None:
+    """A missing required key is named."""
+    error = _error("", base=b"format: cec-case/1\nid: x\nlevel: school\n")
+    assert error.field == "name"
+    assert "required" in str(error)
+
+
+def test_wrong_format_version() -> None:
+    """Another format version is refused with the one expected."""
+    error = _error("", base=b"format: cec-case/2\nid: x\nname: X\nlevel: school\n")
+    assert error.line == 1
+    assert "expected cec-case/1" in str(error)
+
+
+def test_bad_id() -> None:
+    """Ids follow the documented pattern."""
+    error = _error("", base=b"format: cec-case/1\nid: Bad Id\nname: X\nlevel: school\n")
+    assert error.field == "id"
+
+
+def test_request_must_name_a_catalogue_service() -> None:
+    """A requested service outside the catalogue is refused with a suggestion."""
+    error = _error("request:\n  service: slo-trainin\n")
+    assert error.field == "request.service"
+    assert "did you mean 'slo-training'?" in str(error)
+
+
+@pytest.mark.parametrize("raw", [b"- a\n- b\n", b"just text\n", b"42\n"])
+def test_top_level_must_be_a_mapping(raw: bytes) -> None:
+    """A list or a scalar document is refused."""
+    with pytest.raises(CaseFileError, match="must be a mapping"):
+        parse_case(raw, "c.yaml")
+
+
+def test_names_keep_any_text(tmp_path: Path) -> None:
+    """Free-text names keep Unicode and markup characters as they are."""
+    case = parse_case(MINIMAL.replace(b"name: Tiny", "name: 'École <b>&</b>'".encode()), "c.yaml")
+    assert case.name == "École <b>&</b>"

@@ -1,0 +1,78 @@
+"""Safe YAML reading: every refusal is one located CaseFileError, and limits hold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cec_advisor.errors import CaseFileError
+from cec_advisor.yamlsource import MAX_BYTES, parse_yaml, read_yaml
+
+
+def _refusal(raw: bytes) -> CaseFileError:
+    with pytest.raises(CaseFileError) as caught:
+        parse_yaml(raw, "case.yaml", CaseFileError)
+    return caught.value
+
+
+@pytest.mark.parametrize(
+    ("raw", "line", "words"),
+    [
+        (b"", None, "empty"),
+        (b"# only a comment\n", None, "empty"),
+        (b"a: 1\n---\nb: 2\n", 3, "several YAML documents"),
+        (b"a: [1, 2\n", 2, "invalid YAML"),
+        (b"a: 1\nb: !!python/object:os.system x\n", 2, "tag"),
+        (b"a: 1\na: 2\n", 2, "duplicate key 'a'"),
+        (b"base: &b {x: 1}\nother:\n  <<: *b\n", 3, "merge keys"),
+        (b"a: 1\n\xff\xfe: 2\n", 2, "not UTF-8"),
+        (b"? [1, 2]\n: value\n", 1, "keys must be plain strings"),
+        (b"a: \x00\n", 1, "NUL"),
+    ],
+)
+def test_refusals_are_located(raw: bytes, line: int | None, words: str) -> None:
+    """Each kind of unusable YAML is refused with a message naming the problem and its line."""
+    error = _refusal(raw)
+    assert words in str(error)
+    assert error.line == line
+    assert str(error).startswith("case.yaml")
+
+
+def test_alias_bomb_is_refused() -> None:
+    """A billion-laughs document is refused by the node limit instead of expanding."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    error = _refusal("\n".join(lines).encode())
+    assert "alias bomb" in str(error)
+
+
+def test_deep_nesting_is_refused() -> None:
+    """Nesting beyond the depth limit is refused with a one-line error."""
+    error = _refusal(b"a: " + b"[" * 200 + b"]" * 200)
+    assert "deeper" in str(error) or "nesting" in str(error)
+
+
+def test_huge_file_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+    """A file over the size limit is refused by its size."""
+    path = tmp_path / "huge.yaml"
+    path.write_bytes(b"a: " + b"x" * (MAX_BYTES + 10))
+    with pytest.raises(CaseFileError, match="larger than"):
+        read_yaml(path, CaseFileError)
+
+
+def test_missing_file_and_directory(tmp_path: Path) -> None:
+    """A missing path or a directory is a clear error, not an OSError."""
+    with pytest.raises(CaseFileError, match="no such file"):
+        read_yaml(tmp_path / "nope.yaml", CaseFileError)
+    with pytest.raises(CaseFileError, match="directory"):
+        read_yaml(tmp_path, CaseFileError)
+
+
+def test_lines_of_keys_and_values_are_recorded() -> None:
+    """The locator knows the line of nested keys and list items."""
+    document = parse_yaml(b"a:\n  b: 1\n  c:\n    - x\n    - y\n", "f.yaml", CaseFileError)
+    assert document.data == {"a": {"b": 1, "c": ["x", "y"]}}
+    assert document.locator.line_of(("a", "b")) == 2
+    assert document.locator.line_of(("a", "c", 1)) == 5
+    assert document.locator.line_of(("a", "missing")) == 1
