@@ -1,0 +1,101 @@
+"""The command line: output formats, files, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cec_advisor.cli import main
+
+from .conftest import CASES, ROOT
+
+SAMPLE = str(CASES / "riverside-adversarial.yaml")
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_plan_defaults_to_markdown() -> None:
+    """`plan CASE` prints the Markdown plan."""
+    code, out, err = _run("plan", SAMPLE)
+    assert code == 0 and err == ""
+    assert out.startswith("# Services plan: Riverside School District 42")
+
+
+def test_plan_json() -> None:
+    """`plan CASE --format json` prints the JSON plan."""
+    code, out, _ = _run("plan", SAMPLE, "--format", "json")
+    assert code == 0
+    assert json.loads(out)["case"]["id"] == "riverside-42"
+
+
+def test_plan_to_file(tmp_path: Path) -> None:
+    """`--output` writes the plan to a file and leaves no temporary file behind."""
+    target = tmp_path / "out" / "plan.json"
+    code, out, _ = _run("plan", SAMPLE, "-f", "json", "-o", str(target))
+    assert code == 0 and out == ""
+    assert json.loads(target.read_text())["plan_type"] == "transformation"
+    assert [p.name for p in target.parent.iterdir()] == ["plan.json"]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"format: cec-case/1\nid: x\nname: X\nlevel: county\n", r"bad\.yaml:4: level: 'county' is not allowed"),
+        (b"", r"bad\.yaml: file is empty"),
+        (b"- 1\n- 2\n", r"bad\.yaml:1: a case file must be a mapping"),
+        (b"\xff\xfe\xfd", r"bad\.yaml:1: file is not UTF-8 text"),
+        (b"format: cec-case/1\nid: x\nname: X\nlevel: school\nculture: {trst: low}\n",
+         r"bad\.yaml:5: culture\.trst: unknown key 'trst'; did you mean 'trust'\?"),
+        (b"a: !!python/object/apply:os.system [ls]\n", r"bad\.yaml:1: a: YAML tag .*python/object/apply.* is not allowed"),
+    ],
+)
+def test_bad_case_is_one_line_exit_2(tmp_path: Path, content: bytes, expected: str) -> None:
+    """A bad case file gives one `Error:` line with file and line, exit code 2, and no traceback."""
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(content)
+    code, out, err = _run("plan", str(path))
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ")
+    assert re.search(expected, lines[0]), lines[0]
+
+
+def test_missing_case_file(tmp_path: Path) -> None:
+    """A missing case file is a clear one-line error."""
+    code, _, err = _run("plan", str(tmp_path / "none.yaml"))
+    assert code == 2 and "no such file" in err
+
+
+def test_bad_rules_directory(tmp_path: Path) -> None:
+    """A bad --rules directory is reported like a bad case file."""
+    code, _, err = _run("plan", SAMPLE, "--rules", str(tmp_path))
+    assert code == 2 and "decisions.yaml: no such file" in err
+
+
+def test_unknown_format_is_a_usage_error() -> None:
+    """An unknown --format is refused by the option parser with exit code 2."""
+    code, _, err = _run("plan", SAMPLE, "--format", "pdf")
+    assert code == 2 and "pdf" in err
+
+
+def test_module_entry_point_runs_without_traceback(tmp_path: Path) -> None:
+    """`python -m cec_advisor` works and a bad file never prints a traceback."""
+    ok = subprocess.run([sys.executable, "-m", "cec_advisor", "plan", SAMPLE, "-f", "json"],
+                        capture_output=True, text=True, cwd=ROOT, check=False)
+    assert ok.returncode == 0 and json.loads(ok.stdout)["commitment"] == "absent"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: cec-case/1\nid: x\nname: X\nlevel: school\ngrant: {sig: maybe}\n")
+    failed = subprocess.run([sys.executable, "-m", "cec_advisor", "plan", str(bad)],
+                            capture_output=True, text=True, cwd=ROOT, check=False)
+    assert failed.returncode == 2
+    assert "Traceback" not in failed.stderr
+    assert failed.stderr.strip() == f"Error: {bad}:5: grant.sig: 'maybe' is not allowed; expected true | false | unknown"

@@ -1,0 +1,88 @@
+"""Renderers: the JSON contract of pathway.md for every sample case, and a readable Markdown plan."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cec_advisor.advisor import Advisor
+from cec_advisor.case import parse_case
+from cec_advisor.render.json import render_json
+from cec_advisor.render.markdown import render_markdown
+
+from .conftest import CASES, SAMPLE_CASES
+
+ELEMENTS = {"student-learning", "pedagogy", "profession", "labor-management"}
+DELIVERY = {"training", "facilitating", "networking", "mentoring"}
+GROUPS = {"curriculum", "assessment", "differentiation", "focus"}
+
+
+def assert_meets_contract(data: dict, rule_ids: set[str]) -> None:
+    """Check one plan against the JSON contract and its value sets."""
+    assert set(data["case"]) >= {"id", "name"}
+    assert data["commitment"] in {"established", "partial", "absent"}
+    assert isinstance(data["transformation_possible"], bool)
+    assert data["readiness"] in {"broken", "struggling", "developing", "accomplished", "very_accomplished"}
+    assert data["emphasis"] in {"culture", "achievement", "undetermined"}
+    assert data["plan_type"] in {"support", "transformation", "undetermined"}
+    assert set(data["greatest_areas_of_need"]) <= GROUPS
+    assert len(set(data["greatest_areas_of_need"])) == len(data["greatest_areas_of_need"])
+    services = data["services"]
+    assert services, "a plan is never empty"
+    assert [s["order"] for s in services] == list(range(1, len(services) + 1))
+    for service in services:
+        assert service["step"] in {1, 2, 3, 4, 5}
+        assert service["element"] in ELEMENTS
+        assert service["delivery"] and set(service["delivery"]) <= DELIVERY
+        assert isinstance(service["phase"], int) and service["phase"] >= 1
+        assert isinstance(service["requested"], bool) and isinstance(service["deferred"], bool)
+        assert service["reasons"]
+        for reason in service["reasons"]:
+            assert set(reason) >= {"rule", "because", "facts", "source"}
+            assert reason["rule"] in rule_ids
+    for warning in data["warnings"]:
+        assert set(warning) >= {"rule", "message"} and warning["rule"] in rule_ids
+    for item in data["undetermined"]:
+        assert set(item) >= {"decision", "missing", "settle_with"}
+    for firing in data["trace"]:
+        assert set(firing) >= {"rule", "step", "facts", "concluded"} and firing["rule"] in rule_ids
+
+
+@pytest.mark.parametrize("path", SAMPLE_CASES, ids=lambda p: p.stem)
+def test_every_sample_plan_meets_the_json_contract(advisor: Advisor, path: Path) -> None:
+    """`plan --format json` output meets the contract for every sample case."""
+    data = json.loads(render_json(advisor.plan_file(path)))
+    assert_meets_contract(data, set(advisor.rulebase.by_id))
+
+
+@pytest.mark.parametrize("path", SAMPLE_CASES, ids=lambda p: p.stem)
+def test_output_is_byte_identical_across_runs(advisor: Advisor, path: Path) -> None:
+    """The same case and rules give the same bytes, in JSON and Markdown."""
+    first = advisor.plan_file(path)
+    advisor.plan_file(CASES / "riverside-adversarial.yaml")
+    second = advisor.plan_file(path)
+    assert render_json(first) == render_json(second)
+    assert render_markdown(first) == render_markdown(second)
+
+
+def test_markdown_reads_as_a_plan(advisor: Advisor) -> None:
+    """The Markdown plan has the decisions with reasons, warnings, phases, services and the trace."""
+    text = render_markdown(advisor.plan_file(CASES / "board-refuses.yaml"))
+    for heading in ("# Services plan: Lakeview", "## At a glance", "## Warnings", "## Why these decisions",
+                    "## The services, in order", "### Phase 1", "## How the advisor decided"):
+        assert heading in text
+    assert "deferred** until commitment exists" in text
+    assert "(deferred until the three anchors commit)" in text
+    assert "K2-anchor-refuses" in text
+    assert "Hand-off:" in text and "Coaching after" in text
+
+
+def test_markdown_escapes_case_text(advisor: Advisor) -> None:
+    """A case name with markup shows as text, not as HTML or Markdown."""
+    case = parse_case(b"format: cec-case/1\nid: x\nname: '<script>alert(1)</script> *bold*'\nlevel: school\n", "x.yaml")
+    text = render_markdown(advisor.plan(case))
+    assert "<script>" not in text
+    assert "\\<script\\>" in text and "\\*bold\\*" in text
+    assert json.loads(render_json(advisor.plan(case)))["case"]["name"] == "<script>alert(1)</script> *bold*"
