@@ -31,6 +31,7 @@ class LocatedError(UserError):
     """A user error at a place in a file: renders as ``file:line: field: problem``."""
 
     def __init__(self, file: str, line: int | None, field: str | None, problem: str) -> None:
+        problem = " ".join(problem.split())  # always one line, whatever the source said
         self.file = file
         self.line = line
         self.field = field

@@ -99,6 +99,9 @@ def parse_yaml(raw: bytes, name: str, make_error: ErrorFactory) -> YamlDocument:
         line = mark.line + 1 if mark is not None else None
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         raise make_error(name, line, None, f"invalid YAML: {problem}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise make_error(name, line, None, f"invalid YAML: character {exc.character!r} is not allowed") from None
     except yaml.YAMLError as exc:
         raise make_error(name, None, None, f"invalid YAML: {exc}") from None
     except RecursionError:

@@ -76,3 +76,10 @@ def test_lines_of_keys_and_values_are_recorded() -> None:
     assert document.locator.line_of(("a", "b")) == 2
     assert document.locator.line_of(("a", "c", 1)) == 5
     assert document.locator.line_of(("a", "missing")) == 1
+
+
+def test_control_characters_are_refused_on_one_line() -> None:
+    """A control character (found by fuzzing) is refused at its line in a single-line message."""
+    error = _refusal(b"a: 1\nb: \x01\n")
+    assert error.line == 2
+    assert "\n" not in str(error) and "not allowed" in str(error)
