@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from cec_advisor.errors import CaseFileError
-from cec_advisor.scales import UNKNOWN, Scale, enum, scaled
+from cec_advisor.scales import UNKNOWN, Scale, enum
 from cec_advisor.validation import suggest, validate_model
 from cec_advisor.yamlsource import Locator, parse_yaml, read_yaml
 
@@ -25,6 +25,12 @@ CASE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 COMMITMENT = enum("none", "exploring", "informal", "formal", meaning="Commitment of one anchor (002 Step 1)")
 INDICATOR = Scale("int", low=1, high=4, meaning="1 absent, 2 beginning, 3 in place in parts, 4 system-wide")
 STRUCTURE = enum("absent", "forming", "functioning", "effective")
+YES_NO = Scale("bool")
+
+Commitment = Annotated[str, COMMITMENT]
+Indicator = Annotated[int | str, INDICATOR]
+StructureState = Annotated[str, STRUCTURE]
+YesNo = Annotated[bool | str, YES_NO]
 ENTRY_POINTS = ("system_assessment", "strategic_planning", "grant_criteria", "district_request")
 INDICATOR_GROUPS: dict[str, tuple[str, ...]] = {
     "curriculum": ("A", "B", "C"),
@@ -44,14 +50,16 @@ class _Part(BaseModel):
 class Anchor(_Part):
     """One of the three anchors (board, administration)."""
 
-    commitment: scaled(COMMITMENT) = UNKNOWN
+    commitment: Commitment = UNKNOWN
 
 
 class UnionAnchor(Anchor):
     """The teachers union (or association, or representative group)."""
 
-    frame: scaled(enum("industrial", "professional", "social_justice", meaning="Three frames of unionism (002)")) = UNKNOWN
-    kind: scaled(enum("union", "association", "representative_group")) = "union"
+    frame: Annotated[
+        str, enum("industrial", "professional", "social_justice", meaning="Three frames of unionism (002)")
+    ] = UNKNOWN
+    kind: Annotated[str, enum("union", "association", "representative_group")] = "union"
 
 
 class Anchors(_Part):
@@ -60,80 +68,84 @@ class Anchors(_Part):
     board: Anchor = Anchor()
     administration: Anchor = Anchor()
     union: UnionAnchor = UnionAnchor()
-    written_agreement: scaled(enum("none", "draft", "signed")) = UNKNOWN
-    relationship: scaled(enum("adversarial", "strained", "cooperative", "collaborative")) = UNKNOWN
-    interest_based_experience: scaled(Scale("bool")) = UNKNOWN
+    written_agreement: Annotated[str, enum("none", "draft", "signed")] = UNKNOWN
+    relationship: Annotated[str, enum("adversarial", "strained", "cooperative", "collaborative")] = UNKNOWN
+    interest_based_experience: YesNo = UNKNOWN
 
 
 class Structures(_Part):
     """Pathway Step 4 collaborative structures (002; 001)."""
 
-    district_leadership_team: scaled(STRUCTURE) = UNKNOWN
-    school_leadership_teams: scaled(STRUCTURE) = UNKNOWN
-    instructional_teams: scaled(STRUCTURE) = UNKNOWN
-    partnership_council: scaled(STRUCTURE) = UNKNOWN
-    team_skills: scaled(enum("low", "developing", "strong")) = UNKNOWN
+    district_leadership_team: StructureState = UNKNOWN
+    school_leadership_teams: StructureState = UNKNOWN
+    instructional_teams: StructureState = UNKNOWN
+    partnership_council: StructureState = UNKNOWN
+    team_skills: Annotated[str, enum("low", "developing", "strong")] = UNKNOWN
 
 
 class Culture(_Part):
     """Trust and leadership."""
 
-    trust: scaled(enum("low", "mixed", "high")) = UNKNOWN
-    distributed_leadership: scaled(enum("low", "emerging", "established")) = UNKNOWN
-    leadership_turnover: scaled(enum("low", "medium", "high")) = UNKNOWN
+    trust: Annotated[str, enum("low", "mixed", "high")] = UNKNOWN
+    distributed_leadership: Annotated[str, enum("low", "emerging", "established")] = UNKNOWN
+    leadership_turnover: Annotated[str, enum("low", "medium", "high")] = UNKNOWN
 
 
 class Achievement(_Part):
     """Student achievement against the state average, and grant criteria."""
 
-    status: scaled(enum("far_below", "below", "near", "above", "far_above")) = UNKNOWN
-    trend: scaled(enum("declining", "flat", "improving", "sustained_growth")) = UNKNOWN
-    history_of_low_achievement: scaled(Scale("bool")) = UNKNOWN
-    systemic_failure: scaled(Scale("bool")) = UNKNOWN
+    status: Annotated[str, enum("far_below", "below", "near", "above", "far_above")] = UNKNOWN
+    trend: Annotated[str, enum("declining", "flat", "improving", "sustained_growth")] = UNKNOWN
+    history_of_low_achievement: YesNo = UNKNOWN
+    systemic_failure: YesNo = UNKNOWN
 
 
 class FocusOnLearning(_Part):
     """002 Appendix C indicators A..P, each rated 1..4 or unknown."""
 
-    A: scaled(INDICATOR) = UNKNOWN
-    B: scaled(INDICATOR) = UNKNOWN
-    C: scaled(INDICATOR) = UNKNOWN
-    D: scaled(INDICATOR) = UNKNOWN
-    E: scaled(INDICATOR) = UNKNOWN
-    F: scaled(INDICATOR) = UNKNOWN
-    G: scaled(INDICATOR) = UNKNOWN
-    H: scaled(INDICATOR) = UNKNOWN
-    I: scaled(INDICATOR) = UNKNOWN  # noqa: E741 - the indicator's name in Appendix C
-    J: scaled(INDICATOR) = UNKNOWN
-    K: scaled(INDICATOR) = UNKNOWN
-    L: scaled(INDICATOR) = UNKNOWN
-    M: scaled(INDICATOR) = UNKNOWN
-    N: scaled(INDICATOR) = UNKNOWN
-    O: scaled(INDICATOR) = UNKNOWN  # noqa: E741 - the indicator's name in Appendix C
-    P: scaled(INDICATOR) = UNKNOWN
+    A: Indicator = UNKNOWN
+    B: Indicator = UNKNOWN
+    C: Indicator = UNKNOWN
+    D: Indicator = UNKNOWN
+    E: Indicator = UNKNOWN
+    F: Indicator = UNKNOWN
+    G: Indicator = UNKNOWN
+    H: Indicator = UNKNOWN
+    I: Indicator = UNKNOWN  # noqa: E741 - the indicator's name in Appendix C
+    J: Indicator = UNKNOWN
+    K: Indicator = UNKNOWN
+    L: Indicator = UNKNOWN
+    M: Indicator = UNKNOWN
+    N: Indicator = UNKNOWN
+    O: Indicator = UNKNOWN  # noqa: E741 - the indicator's name in Appendix C
+    P: Indicator = UNKNOWN
 
 
 class Request(_Part):
     """The "individual district request" entry point (002 Step 2, Appendix D)."""
 
-    service: scaled(Scale("service", required=True))
+    service: Annotated[str, Scale("service", required=True)]
     reason: str | None = Field(default=None, max_length=2000)
-    deadline_months: scaled(Scale("int", low=0, high=120, meaning="Months until a mandated deadline")) = UNKNOWN
+    deadline_months: Annotated[int | str, Scale("int", low=0, high=120, meaning="Months until a mandated deadline")] = (
+        UNKNOWN
+    )
 
 
 class Grant(_Part):
     """School Improvement Grant partnership (000, 001, 003)."""
 
-    sig: scaled(Scale("bool")) = UNKNOWN
+    sig: YesNo = UNKNOWN
 
 
 class Context(_Part):
     """Planning context."""
 
-    strategic_plan: scaled(enum("none", "outdated", "current")) = UNKNOWN
-    whole_child_needs: scaled(enum("low", "medium", "high")) = UNKNOWN
-    capacity: scaled(Scale("int", low=1, high=10, meaning="Services the organisation can absorb at once")) = UNKNOWN
-    teacher_evaluation: scaled(enum("none", "compliance", "growth_oriented")) = UNKNOWN
+    strategic_plan: Annotated[str, enum("none", "outdated", "current")] = UNKNOWN
+    whole_child_needs: Annotated[str, enum("low", "medium", "high")] = UNKNOWN
+    capacity: Annotated[
+        int | str, Scale("int", low=1, high=10, meaning="Services the organisation can absorb at once")
+    ] = UNKNOWN
+    teacher_evaluation: Annotated[str, enum("none", "compliance", "growth_oriented")] = UNKNOWN
 
 
 class Case(_Part):
@@ -143,8 +155,10 @@ class Case(_Part):
     id: str = Field(pattern=CASE_ID_PATTERN)
     name: str = Field(min_length=1, max_length=300)
     level: Literal["district", "school"]
-    state: scaled(Scale("code", pattern=r"[A-Z]{2}", meaning="Two-letter state code")) = UNKNOWN
-    entry_points: tuple[Literal["system_assessment", "strategic_planning", "grant_criteria", "district_request"], ...] = ()
+    state: Annotated[str, Scale("code", pattern=r"[A-Z]{2}", meaning="Two-letter state code")] = UNKNOWN
+    entry_points: tuple[
+        Literal["system_assessment", "strategic_planning", "grant_criteria", "district_request"], ...
+    ] = ()
     anchors: Anchors = Anchors()
     structures: Structures = Structures()
     culture: Culture = Culture()
@@ -182,10 +196,14 @@ def case_from_data(data: Any, locator: Locator, service_ids: Iterable[str] = ())
     """Validate parsed case data; problems are reported at their line in ``locator.file``."""
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"
-        raise CaseFileError(locator.file, locator.line_of(()), None, f"a case file must be a mapping of keys, not {kind}")
+        raise CaseFileError(
+            locator.file, locator.line_of(()), None, f"a case file must be a mapping of keys, not {kind}"
+        )
     if "format" in data and data["format"] != CASE_FORMAT:
         raise CaseFileError(
-            locator.file, locator.line_of(("format",)), "format",
+            locator.file,
+            locator.line_of(("format",)),
+            "format",
             f"{data['format']!r} is not supported; expected {CASE_FORMAT}",
         )
     case = validate_model(Case, data, locator, CaseFileError)
@@ -193,7 +211,9 @@ def case_from_data(data: Any, locator: Locator, service_ids: Iterable[str] = ())
     if known and case.request is not None and case.request.service not in known:
         suggestion = suggest(case.request.service, known)
         raise CaseFileError(
-            locator.file, locator.line_of(("request", "service")), "request.service",
+            locator.file,
+            locator.line_of(("request", "service")),
+            "request.service",
             f"{case.request.service!r} is not a service in the catalogue{suggestion}",
         )
     return case

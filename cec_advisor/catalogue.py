@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
 from cec_advisor.errors import RuleFileError
 from cec_advisor.scales import SERVICE_ID_PATTERN
@@ -80,18 +80,26 @@ def load_catalogue(path: Path) -> Catalogue:
     parsed = validate_model(CatalogueFile, document.data, locator, RuleFileError)
     missing = [mode for mode in DELIVERY_MODES if mode not in parsed.coaching]
     if missing:
-        raise RuleFileError(locator.file, locator.line_of(("coaching",)), "coaching", f"no coaching text for {', '.join(missing)}")
+        raise RuleFileError(
+            locator.file, locator.line_of(("coaching",)), "coaching", f"no coaching text for {', '.join(missing)}"
+        )
     seen: dict[str, int] = {}
     for index, service in enumerate(parsed.services):
         where = ("services", index)
         if service.id in seen:
-            raise RuleFileError(locator.file, locator.line_of((*where, "id")), f"services[{index}].id", f"duplicate service id {service.id!r}")
+            raise RuleFileError(
+                locator.file,
+                locator.line_of((*where, "id")),
+                f"services[{index}].id",
+                f"duplicate service id {service.id!r}",
+            )
         seen[service.id] = index
     for index, service in enumerate(parsed.services):
         for position, prerequisite in enumerate(service.prerequisites):
             if prerequisite not in seen:
                 raise RuleFileError(
-                    locator.file, locator.line_of(("services", index, "prerequisites", position)),
+                    locator.file,
+                    locator.line_of(("services", index, "prerequisites", position)),
                     f"services[{index}].prerequisites",
                     f"unknown service {prerequisite!r}{suggest(prerequisite, seen)}",
                 )
@@ -99,10 +107,12 @@ def load_catalogue(path: Path) -> Catalogue:
     if cycle:
         index = seen[cycle[0]]
         raise RuleFileError(
-            locator.file, locator.line_of(("services", index, "prerequisites")), f"services[{index}].prerequisites",
+            locator.file,
+            locator.line_of(("services", index, "prerequisites")),
+            f"services[{index}].prerequisites",
             f"prerequisite cycle: {' -> '.join(cycle)}",
         )
-    return Catalogue(parsed.services, dict(parsed.coaching))
+    return Catalogue(parsed.services, {str(mode): text for mode, text in parsed.coaching.items()})
 
 
 def prerequisite_cycle(prerequisites: dict[str, tuple[str, ...]]) -> list[str]:
@@ -115,7 +125,7 @@ def prerequisite_cycle(prerequisites: dict[str, tuple[str, ...]]) -> list[str]:
         stack.append(node)
         for nxt in prerequisites.get(node, ()):
             if state.get(nxt) == 1:
-                return [*stack[stack.index(nxt):], nxt]
+                return [*stack[stack.index(nxt) :], nxt]
             if nxt not in state:
                 found = visit(nxt)
                 if found:

@@ -28,7 +28,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 RENDERERS = {"markdown": render_markdown, "json": render_json}
 
 rules_option = click.option(
-    "--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False),
+    "--rules",
+    "rules_dir",
+    type=click.Path(path_type=Path, file_okay=False),
     help="Rules directory (default: the rule base shipped with the advisor).",
 )
 
@@ -48,8 +50,9 @@ def reports_errors(command: F) -> F:
         except Exception as exc:
             if os.environ.get("CEC_ADVISOR_DEBUG"):
                 raise
-            click.echo(f"Error: internal error: {type(exc).__name__}: {exc} "
-                       "(set CEC_ADVISOR_DEBUG=1 for details)", err=True)
+            click.echo(
+                f"Error: internal error: {type(exc).__name__}: {exc} (set CEC_ADVISOR_DEBUG=1 for details)", err=True
+            )
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -63,10 +66,21 @@ def main() -> None:
 
 @main.command()
 @click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--format", "-f", "fmt", type=click.Choice(sorted(RENDERERS)), default="markdown",
-              show_default=True, help="Output format.")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the plan to this file (atomically) instead of standard output.")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(sorted(RENDERERS)),
+    default="markdown",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the plan to this file (atomically) instead of standard output.",
+)
 @rules_option
 @reports_errors
 def plan(case_file: Path, fmt: str, output: Path | None, rules_dir: Path | None) -> None:

@@ -24,6 +24,7 @@ It is built around the engine's measured traps (``shared/notes/durable-rules.md`
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import itertools
 import threading
@@ -238,17 +239,25 @@ def _action(compiled: CompiledRule) -> Callable[[Any], None]:
                 u = then.undetermined
                 run.result.undetermined.append(Undetermined(rule.id, u.decision, u.missing, u.settle_with))
                 concluded.append(f"{u.decision} undetermined (settle with {u.settle_with})")
-            run.result.firings.append(Firing(
-                rule.id, rule.step, facts, tuple(concluded), tuple(then.conclude), tuple(dict.fromkeys(services)),
-            ))
+            run.result.firings.append(
+                Firing(
+                    rule.id,
+                    rule.step,
+                    facts,
+                    tuple(concluded),
+                    tuple(then.conclude),
+                    tuple(dict.fromkeys(services)),
+                )
+            )
         except Exception as exc:  # an action must never fail silently (engine issue 305)
             run.result.failure = run.result.failure or f"rule {rule.id} failed: {exc!r}"
 
     return action
 
 
-def _conclude(c: Any, run: _Run, rule_id: str, decision: str, value: Scalar,
-              concluded: list[str], *, record: bool = True) -> None:
+def _conclude(
+    c: Any, run: _Run, rule_id: str, decision: str, value: Scalar, concluded: list[str], *, record: bool = True
+) -> None:
     """Record ``decision = value`` for ``rule_id`` and assert it (once per run) so other rules can chain on it."""
     if record:
         run.result.values.setdefault(decision, []).append((value, rule_id))
@@ -257,10 +266,9 @@ def _conclude(c: Any, run: _Run, rule_id: str, decision: str, value: Scalar,
     if key in run.asserted:
         return
     run.asserted.add(key)
-    try:
+    # A conclusion no rule tests is refused by the engine as unhandled; it is recorded above all the same.
+    with contextlib.suppress(durable_engine.MessageNotHandledException):
         c.assert_fact({"id": f"d:{key}", "kind": "d", "decision": decision, "value": value})
-    except durable_engine.MessageNotHandledException:
-        pass  # no rule tests this conclusion; it is recorded above all the same
 
 
 def _show(value: Scalar) -> str:

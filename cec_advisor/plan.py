@@ -129,7 +129,9 @@ def build_plan(case: Case, facts: Facts, result: RunResult, rulebase: RuleBase) 
     reasons = _reasons(result.firings, rulebase)
     decided = _decision_reasons(result.firings, rulebase)
     recommended = [str(s) for s in result.all_values(SERVICE_DECISION)]
-    deferred = {s for s in recommended if result.value("defer_later_work") is True and catalogue[s].step >= STRUCTURE_STEP}
+    deferred = {
+        s for s in recommended if result.value("defer_later_work") is True and catalogue[s].step >= STRUCTURE_STEP
+    }
     ordered = _order(recommended, result, rulebase, needs, deferred)
     capacity, assumed = _capacity(case, result, len(ordered))
     phases = _phases(ordered, result, rulebase, deferred, capacity)
@@ -139,30 +141,45 @@ def build_plan(case: Case, facts: Facts, result: RunResult, rulebase: RuleBase) 
         service = catalogue[service_id]
         after = tuple(p for p in service.prerequisites if p in in_plan)
         handing = tuple(
-            other for other in ordered
+            other
+            for other in ordered
             if service_id in catalogue[other].prerequisites and phases[other] == phases[service_id]
         )
-        services.append(PlannedService(
-            order=index + 1, id=service_id, name=service.name, summary=service.summary, step=service.step,
-            element=service.element, phase=phases[service_id], delivery=service.delivery,
-            coaching=tuple(catalogue.coaching[mode] for mode in service.delivery)
-            if result.value("delivery_model") == "coaching" else (),
-            handoff=service.handoff, requested=service_id in result.requested,
-            deferred=service_id in deferred, after=after, hands_over_to=handing,
-            reasons=tuple(reasons.get(service_id, ())),
-        ))
+        services.append(
+            PlannedService(
+                order=index + 1,
+                id=service_id,
+                name=service.name,
+                summary=service.summary,
+                step=service.step,
+                element=service.element,
+                phase=phases[service_id],
+                delivery=service.delivery,
+                coaching=tuple(catalogue.coaching[mode] for mode in service.delivery)
+                if result.value("delivery_model") == "coaching"
+                else (),
+                handoff=service.handoff,
+                requested=service_id in result.requested,
+                deferred=service_id in deferred,
+                after=after,
+                hands_over_to=handing,
+                reasons=tuple(reasons.get(service_id, ())),
+            )
+        )
     covered = {catalogue[s].element for s in ordered}
     return Plan(
-        case_id=case.id, case_name=case.name, level=case.level,
+        case_id=case.id,
+        case_name=case.name,
+        level=case.level,
         decisions=tuple(
             DecisionOutcome(d.id, d.title, result.value(d.id) if d.single else None, tuple(decided.get(d.id, ())))
             for d in rulebase.decisions.values()
         ),
         greatest_areas_of_need=needs,
-        weakest_indicators=tuple(
-            name for name in "ABCDEFGHIJKLMNOP" if facts.get(f"focus_on_learning.{name}") == 1
-        ),
-        capacity=capacity, capacity_assumed=assumed, services=tuple(services),
+        weakest_indicators=tuple(name for name in "ABCDEFGHIJKLMNOP" if facts.get(f"focus_on_learning.{name}") == 1),
+        capacity=capacity,
+        capacity_assumed=assumed,
+        services=tuple(services),
         elements_untouched=tuple(e for e in ELEMENTS if e not in covered),
         warnings=tuple(PlanWarning(w.rule, w.message) for w in result.warnings),
         undetermined=_open_questions(result),
@@ -207,8 +224,9 @@ def _decision_reasons(firings: list[Firing], rulebase: RuleBase) -> dict[str, li
     return reasons
 
 
-def _order(services: list[str], result: RunResult, rulebase: RuleBase,
-           needs: tuple[str, ...], deferred: set[str]) -> list[str]:
+def _order(
+    services: list[str], result: RunResult, rulebase: RuleBase, needs: tuple[str, ...], deferred: set[str]
+) -> list[str]:
     """Topologically order the services under the constraints the rules concluded."""
     catalogue = rulebase.catalogue
     before: dict[str, set[str]] = {s: set() for s in services}
@@ -258,8 +276,9 @@ def _capacity(case: Case, result: RunResult, count: int) -> tuple[int, bool]:
     return (int(str(assumed)), True) if assumed is not None else (max(count, 1), True)
 
 
-def _phases(ordered: list[str], result: RunResult, rulebase: RuleBase,
-            deferred: set[str], capacity: int) -> dict[str, int]:
+def _phases(
+    ordered: list[str], result: RunResult, rulebase: RuleBase, deferred: set[str], capacity: int
+) -> dict[str, int]:
     """Assign each service a phase, walking the plan in order."""
     catalogue = rulebase.catalogue
     multi_year = result.value("phasing") == "multi_year"

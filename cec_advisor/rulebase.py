@@ -215,7 +215,9 @@ def load_rulebase(directory: Path | None = None) -> RuleBase:
     for path in rule_files:
         for rule in checker.load_file(path):
             if rule.id in seen:
-                raise RuleFileError(rule.file, rule.line, "id", f"duplicate rule id {rule.id!r} (first in {seen[rule.id]})")
+                raise RuleFileError(
+                    rule.file, rule.line, "id", f"duplicate rule id {rule.id!r} (first in {seen[rule.id]})"
+                )
             seen[rule.id] = f"{rule.file}:{rule.line}"
             rules.append(rule)
     return RuleBase(decisions, catalogue, tuple(rules), digest.hexdigest()[:16])
@@ -228,7 +230,9 @@ def _load_decisions(path: Path) -> dict[str, Decision]:
     for index, model in enumerate(parsed.decisions):
         if model.id in decisions or model.id in (SERVICE_DECISION, ELEMENT_DECISION):
             line = document.locator.line_of(("decisions", index, "id"))
-            raise RuleFileError(document.locator.file, line, f"decisions[{index}].id", f"duplicate or reserved decision id {model.id!r}")
+            raise RuleFileError(
+                document.locator.file, line, f"decisions[{index}].id", f"duplicate or reserved decision id {model.id!r}"
+            )
         decisions[model.id] = Decision(model.id, model.title, model.values, model.single, model.required, model.source)
     return decisions
 
@@ -238,8 +242,12 @@ class _RuleChecker:
 
     def __init__(self, decisions: dict[str, Decision], catalogue: Catalogue) -> None:
         self.decisions = dict(decisions)
-        self.decisions[SERVICE_DECISION] = Decision(SERVICE_DECISION, "Recommended services", catalogue.ids, False, False, "pathway.md")
-        self.decisions[ELEMENT_DECISION] = Decision(ELEMENT_DECISION, "Framework elements served", ELEMENTS, False, False, "002")
+        self.decisions[SERVICE_DECISION] = Decision(
+            SERVICE_DECISION, "Recommended services", catalogue.ids, False, False, "pathway.md"
+        )
+        self.decisions[ELEMENT_DECISION] = Decision(
+            ELEMENT_DECISION, "Framework elements served", ELEMENTS, False, False, "002"
+        )
         self.catalogue = catalogue
 
     def load_file(self, path: Path) -> list[Rule]:
@@ -259,9 +267,19 @@ class _RuleChecker:
         condition = self.check_when(model, base)
         self.check_then(model, base, condition)
         return Rule(
-            id=model.id, title=model.title, k=model.k, rationale=model.rationale.strip(), source=model.source,
-            because=model.because.strip(), step=model.step or file_step, salience=model.salience, phase=model.phase,
-            when=condition, then=model.then, file=self.locator.file, line=self.locator.line_of(base) or 0,
+            id=model.id,
+            title=model.title,
+            k=model.k,
+            rationale=model.rationale.strip(),
+            source=model.source,
+            because=model.because.strip(),
+            step=model.step or file_step,
+            salience=model.salience,
+            phase=model.phase,
+            when=condition,
+            then=model.then,
+            file=self.locator.file,
+            line=self.locator.line_of(base) or 0,
         )
 
     def check_when(self, model: RuleModel, base: PathKey) -> Condition:
@@ -296,8 +314,11 @@ class _RuleChecker:
             tests = []
             for path, test in option.items():
                 if path not in FACT_SCALES:
-                    raise self.fail((*at, position, path), f"{rule_id}.when.{key}",
-                                    f"unknown fact {path!r}{suggest(path, FACT_SCALES)} (any-groups test case facts only)")
+                    raise self.fail(
+                        (*at, position, path),
+                        f"{rule_id}.when.{key}",
+                        f"unknown fact {path!r}{suggest(path, FACT_SCALES)} (any-groups test case facts only)",
+                    )
                 tests.append(self.fact_test(rule_id, path, test, (*at, position, path)))
             options.append(tuple(tests))
         return tuple(options)
@@ -308,22 +329,31 @@ class _RuleChecker:
         tests = []
         for decision, wanted in value.items():
             if decision not in self.decisions:
-                raise self.fail((*at, decision), f"{rule_id}.when.lacks",
-                                f"unknown decision {decision!r}{suggest(decision, self.decisions)}")
-            tests.append(DecisionTest(decision, self.decision_values(rule_id, decision, wanted, (*at, decision)), negated=True))
+                raise self.fail(
+                    (*at, decision),
+                    f"{rule_id}.when.lacks",
+                    f"unknown decision {decision!r}{suggest(decision, self.decisions)}",
+                )
+            tests.append(
+                DecisionTest(decision, self.decision_values(rule_id, decision, wanted, (*at, decision)), negated=True)
+            )
         return tests
 
     def decision_values(self, rule_id: str, decision: str, value: Any, at: PathKey) -> tuple[Scalar, ...]:
         values = value if isinstance(value, list) else [value]
         allowed = self.decisions[decision].values
         for item in values:
-            if isinstance(item, (dict, list)) or item not in allowed or isinstance(item, bool) != any(
-                isinstance(a, bool) and a == item for a in allowed
+            if (
+                isinstance(item, (dict, list))
+                or item not in allowed
+                or isinstance(item, bool) != any(isinstance(a, bool) and a == item for a in allowed)
             ):
                 shown = " | ".join(str(a).lower() if isinstance(a, bool) else str(a) for a in allowed)
                 if decision == SERVICE_DECISION:
-                    shown = f"a service id{suggest(str(item), allowed)}"
-                raise self.fail(at, f"{rule_id}.when.{decision}", f"{item!r} is not a value of {decision}; expected {shown}")
+                    shown = f"a service id{suggest(str(item), [str(a) for a in allowed])}"
+                raise self.fail(
+                    at, f"{rule_id}.when.{decision}", f"{item!r} is not a value of {decision}; expected {shown}"
+                )
         if not values:
             raise self.fail(at, f"{rule_id}.when.{decision}", "expected at least one value")
         return tuple(values)
@@ -334,7 +364,7 @@ class _RuleChecker:
         if isinstance(value, dict):
             if len(value) != 1:
                 raise self.fail(at, label, "a test mapping holds exactly one of: not, lt, lte, gt, gte")
-            (op, operand), = value.items()
+            ((op, operand),) = value.items()
             if op == "not":
                 finite = scale.known_values()
                 if not finite:
@@ -350,7 +380,7 @@ class _RuleChecker:
                     raise self.fail(at, label, f"'{op}' needs a numeric fact; {path} is {scale.describe()}")
                 if isinstance(operand, bool) or not isinstance(operand, (int, float)):
                     raise self.fail(at, label, f"'{op}' needs a number, not {operand!r}")
-                return FactTest(path, op, (operand,))  # type: ignore[arg-type]
+                return FactTest(path, op, (operand,))
             raise self.fail(at, label, f"unknown test {op!r}; expected not, lt, lte, gt or gte")
         values = self.scale_values(label, scale, value, at)
         return FactTest(path, "in", values)
@@ -378,15 +408,23 @@ class _RuleChecker:
             if decision in (SERVICE_DECISION, ELEMENT_DECISION):
                 raise self.fail(at, f"{model.id}.then.conclude", f"use 'recommend' to conclude {decision}")
             if decision not in self.decisions:
-                raise self.fail(at, f"{model.id}.then.conclude", f"unknown decision {decision!r}{suggest(decision, self.decisions)}")
+                raise self.fail(
+                    at, f"{model.id}.then.conclude", f"unknown decision {decision!r}{suggest(decision, self.decisions)}"
+                )
             self.decision_values(model.id, decision, value, at)
         for position, service in enumerate(then.recommend):
             if service not in self.catalogue:
-                raise self.fail((*where, "recommend", position), f"{model.id}.then.recommend",
-                                f"unknown service {service!r}{suggest(service, self.catalogue.ids)}")
+                raise self.fail(
+                    (*where, "recommend", position),
+                    f"{model.id}.then.recommend",
+                    f"unknown service {service!r}{suggest(service, self.catalogue.ids)}",
+                )
         if then.recommend_requested and FactTest("request.made", "in", (True,)) not in condition.facts:
-            raise self.fail((*where, "recommend_requested"), f"{model.id}.then.recommend_requested",
-                            "needs the test 'request.made: true' in 'when'")
+            raise self.fail(
+                (*where, "recommend_requested"),
+                f"{model.id}.then.recommend_requested",
+                "needs the test 'request.made: true' in 'when'",
+            )
         if then.undetermined is not None:
             self.check_undetermined(model.id, then.undetermined, (*where, "undetermined"))
         texts = [("because", model.because), *([("then.warn", then.warn)] if then.warn else [])]
@@ -394,20 +432,32 @@ class _RuleChecker:
         for name, text in texts:
             for placeholder in _PLACEHOLDER.findall(text):
                 if placeholder not in readable:
-                    raise self.fail((*base, *name.split(".")), f"{model.id}.{name}",
-                                    f"placeholder {{{placeholder}}} is not a fact or decision tested in 'when'")
+                    raise self.fail(
+                        (*base, *name.split(".")),
+                        f"{model.id}.{name}",
+                        f"placeholder {{{placeholder}}} is not a fact or decision tested in 'when'",
+                    )
 
     def check_undetermined(self, rule_id: str, model: UndeterminedModel, at: PathKey) -> None:
         if model.decision not in self.decisions:
-            raise self.fail((*at, "decision"), f"{rule_id}.then.undetermined.decision",
-                            f"unknown decision {model.decision!r}{suggest(model.decision, self.decisions)}")
+            raise self.fail(
+                (*at, "decision"),
+                f"{rule_id}.then.undetermined.decision",
+                f"unknown decision {model.decision!r}{suggest(model.decision, self.decisions)}",
+            )
         for position, path in enumerate(model.missing):
             if path not in FACT_SCALES:
-                raise self.fail((*at, "missing", position), f"{rule_id}.then.undetermined.missing",
-                                f"unknown fact {path!r}{suggest(path, FACT_SCALES)}")
+                raise self.fail(
+                    (*at, "missing", position),
+                    f"{rule_id}.then.undetermined.missing",
+                    f"unknown fact {path!r}{suggest(path, FACT_SCALES)}",
+                )
         if model.settle_with not in self.catalogue:
-            raise self.fail((*at, "settle_with"), f"{rule_id}.then.undetermined.settle_with",
-                            f"unknown service {model.settle_with!r}{suggest(model.settle_with, self.catalogue.ids)}")
+            raise self.fail(
+                (*at, "settle_with"),
+                f"{rule_id}.then.undetermined.settle_with",
+                f"unknown service {model.settle_with!r}{suggest(model.settle_with, self.catalogue.ids)}",
+            )
 
 
 def reads(condition: Condition, then: ThenModel) -> tuple[str, ...]:
@@ -432,6 +482,14 @@ def fill_placeholders(text: str, facts: dict[str, Any]) -> str:
 
 
 __all__ = [
-    "Condition", "Decision", "DecisionTest", "FactTest", "Locator", "Rule", "RuleBase",
-    "default_rules_dir", "fill_placeholders", "load_rulebase",
+    "Condition",
+    "Decision",
+    "DecisionTest",
+    "FactTest",
+    "Locator",
+    "Rule",
+    "RuleBase",
+    "default_rules_dir",
+    "fill_placeholders",
+    "load_rulebase",
 ]

@@ -123,8 +123,10 @@ def check_rule_case(advisor: Advisor, loaded: LoadedRuleCase) -> list[str]:
     problems = []
     fired = {firing.rule for firing in plan.trace}
     if (loaded.rule in fired) != (expected.expect == "fires"):
-        problems.append(f"expected {loaded.rule} to {'fire' if expected.expect == 'fires' else 'stay silent'}, "
-                        f"but it {'fired' if loaded.rule in fired else 'did not fire'}")
+        problems.append(
+            f"expected {loaded.rule} to {'fire' if expected.expect == 'fires' else 'stay silent'}, "
+            f"but it {'fired' if loaded.rule in fired else 'did not fire'}"
+        )
     in_plan = [s.id for s in plan.services]
     problems += [f"service {s} is not in the plan" for s in expected.services if s not in in_plan]
     requested = [s.id for s in plan.services if s.requested]

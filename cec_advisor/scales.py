@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import PlainValidator, WithJsonSchema
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 UNKNOWN = "unknown"
 """The value every optional scalar fact accepts (pathway.md K19)."""
@@ -30,6 +32,9 @@ class Scale:
     (derived facts only); ``code``: text matching ``pattern``; ``service``: a
     service id from the catalogue (checked against the catalogue when loaded).
     Unless ``required``, the text ``unknown`` is accepted as well.
+
+    A scale is also a pydantic annotation: ``Annotated[str, TRUST]`` validates
+    with :meth:`check` and documents itself with :meth:`json_schema`.
     """
 
     kind: ScaleKind
@@ -108,6 +113,14 @@ class Scale:
             schema["description"] = self.meaning
         return schema
 
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(self.check)
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return self.json_schema()
+
 
 SERVICE_ID_PATTERN = r"[a-z][a-z0-9]*(-[a-z0-9]+)*"
 
@@ -125,16 +138,6 @@ def _show(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     return str(value)
-
-
-def scaled(scale: Scale) -> Any:
-    """Build the annotated pydantic type for a field guarded by ``scale``."""
-    return Annotated[
-        Scalar,
-        PlainValidator(scale.check),
-        WithJsonSchema(scale.json_schema()),
-        scale,
-    ]
 
 
 def enum(*values: str, meaning: str = "") -> Scale:

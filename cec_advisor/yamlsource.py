@@ -28,8 +28,7 @@ MAX_DEPTH = 32
 """Deepest nesting accepted."""
 
 _STANDARD_TAGS = frozenset(
-    "tag:yaml.org,2002:" + name
-    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
 )
 
 PathKey = tuple[str | int, ...]
@@ -96,12 +95,11 @@ def parse_yaml(raw: bytes, name: str, make_error: ErrorFactory) -> YamlDocument:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
         problem = (exc.problem or exc.context or "invalid YAML").strip()
-        raise make_error(name, line, None, f"invalid YAML: {problem}") from None
+        raise make_error(name, mark.line + 1 if mark else None, None, f"invalid YAML: {problem}") from None
     except yaml.reader.ReaderError as exc:
-        line = text[: exc.position].count("\n") + 1
-        raise make_error(name, line, None, f"invalid YAML: character {exc.character!r} is not allowed") from None
+        at = text[: exc.position].count("\n") + 1
+        raise make_error(name, at, None, f"invalid YAML: character {exc.character!r} is not allowed") from None
     except yaml.YAMLError as exc:
         raise make_error(name, None, None, f"invalid YAML: {exc}") from None
     except RecursionError:

@@ -46,11 +46,22 @@ def case_data(draw: st.DrawFn) -> dict[str, Any]:
         "state": draw(st.sampled_from([*STATES, UNKNOWN])),
         "entry_points": draw(st.lists(st.sampled_from(ENTRY_POINTS), unique=True, max_size=4)),
         "anchors": anchors,
-        "structures": draw(_block("structures", ["district_leadership_team", "school_leadership_teams",
-                                                 "instructional_teams", "partnership_council", "team_skills"])),
+        "structures": draw(
+            _block(
+                "structures",
+                [
+                    "district_leadership_team",
+                    "school_leadership_teams",
+                    "instructional_teams",
+                    "partnership_council",
+                    "team_skills",
+                ],
+            )
+        ),
         "culture": draw(_block("culture", ["trust", "distributed_leadership", "leadership_turnover"])),
-        "achievement": draw(_block("achievement", ["status", "trend", "history_of_low_achievement",
-                                                   "systemic_failure"])),
+        "achievement": draw(
+            _block("achievement", ["status", "trend", "history_of_low_achievement", "systemic_failure"])
+        ),
         "grant": draw(_block("grant", ["sig"])),
         "context": draw(_block("context", ["strategic_plan", "whole_child_needs", "capacity", "teacher_evaluation"])),
     }
@@ -73,6 +84,8 @@ def case_yaml(data: dict[str, Any]) -> bytes:
 yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20))
 yaml_values = st.recursive(
     yaml_scalars,
-    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(st.text(max_size=12), children, max_size=4)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=4), st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=20,
 )

@@ -53,9 +53,14 @@ def test_plan_to_file(tmp_path: Path) -> None:
         (b"", r"bad\.yaml: file is empty"),
         (b"- 1\n- 2\n", r"bad\.yaml:1: a case file must be a mapping"),
         (b"\xff\xfe\xfd", r"bad\.yaml:1: file is not UTF-8 text"),
-        (b"format: cec-case/1\nid: x\nname: X\nlevel: school\nculture: {trst: low}\n",
-         r"bad\.yaml:5: culture\.trst: unknown key 'trst'; did you mean 'trust'\?"),
-        (b"a: !!python/object/apply:os.system [ls]\n", r"bad\.yaml:1: a: YAML tag .*python/object/apply.* is not allowed"),
+        (
+            b"format: cec-case/1\nid: x\nname: X\nlevel: school\nculture: {trst: low}\n",
+            r"bad\.yaml:5: culture\.trst: unknown key 'trst'; did you mean 'trust'\?",
+        ),
+        (
+            b"a: !!python/object/apply:os.system [ls]\n",
+            r"bad\.yaml:1: a: YAML tag .*python/object/apply.* is not allowed",
+        ),
     ],
 )
 def test_bad_case_is_one_line_exit_2(tmp_path: Path, content: bytes, expected: str) -> None:
@@ -89,13 +94,21 @@ def test_unknown_format_is_a_usage_error() -> None:
 
 def test_module_entry_point_runs_without_traceback(tmp_path: Path) -> None:
     """`python -m cec_advisor` works and a bad file never prints a traceback."""
-    ok = subprocess.run([sys.executable, "-m", "cec_advisor", "plan", SAMPLE, "-f", "json"],
-                        capture_output=True, text=True, cwd=ROOT, check=False)
+    ok = subprocess.run(
+        [sys.executable, "-m", "cec_advisor", "plan", SAMPLE, "-f", "json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert ok.returncode == 0 and json.loads(ok.stdout)["commitment"] == "absent"
     bad = tmp_path / "bad.yaml"
     bad.write_text("format: cec-case/1\nid: x\nname: X\nlevel: school\ngrant: {sig: maybe}\n")
-    failed = subprocess.run([sys.executable, "-m", "cec_advisor", "plan", str(bad)],
-                            capture_output=True, text=True, cwd=ROOT, check=False)
+    failed = subprocess.run(
+        [sys.executable, "-m", "cec_advisor", "plan", str(bad)], capture_output=True, text=True, cwd=ROOT, check=False
+    )
     assert failed.returncode == 2
     assert "Traceback" not in failed.stderr
-    assert failed.stderr.strip() == f"Error: {bad}:5: grant.sig: 'maybe' is not allowed; expected true | false | unknown"
+    assert (
+        failed.stderr.strip() == f"Error: {bad}:5: grant.sig: 'maybe' is not allowed; expected true | false | unknown"
+    )

@@ -69,8 +69,11 @@ def test_an_any_group_fires_once_with_the_facts_it_matched(advisor: Advisor) -> 
     assert weak[0].concluded == ("culture_level = weak",)
 
 
-def test_an_action_that_raises_is_an_error_not_a_partial_plan(advisor: Advisor, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_action_that_raises_is_an_error_not_a_partial_plan(
+    advisor: Advisor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The engine swallows action exceptions; the adapter turns them into EngineError naming the rule."""
+
     def broken(text: str, facts: dict[str, object]) -> str:
         raise RuntimeError("template exploded")
 
@@ -100,8 +103,11 @@ def test_conflicting_rules_are_refused(rules_copy: Path) -> None:
 """
     path.write_text(text + extra)
     advisor = Advisor(rules_copy)
-    with pytest.raises(EngineError, match="rules conflict: emphasis was concluded as culture by .*K9-culture-low-trust.*"
-                                          "achievement by K9-test-conflicting-rule"):
+    with pytest.raises(
+        EngineError,
+        match=r"rules conflict: emphasis was concluded as culture by .*K9-culture-low-trust.*"
+        r"achievement by K9-test-conflicting-rule",
+    ):
         advisor.plan(parse_case(TRUST_LOW_ADVERSARIAL, "e.yaml"))
 
 
@@ -120,7 +126,10 @@ def test_a_gap_in_a_required_decision_is_refused(rules_copy: Path) -> None:
 
 def test_engine_failures_are_translated_in_one_place() -> None:
     """Any exception escaping the engine becomes EngineError with what was being done."""
-    with pytest.raises(EngineError, match="rule engine failed while running the case: boom"), engine_errors("running the case"):
+    with (
+        pytest.raises(EngineError, match="rule engine failed while running the case: boom"),
+        engine_errors("running the case"),
+    ):
         raise Exception("boom")
     observed = engine_module.durable_engine.MessageObservedException({"id": 1})
     with pytest.raises(EngineError, match="already been observed"), engine_errors("asserting"):
@@ -130,7 +139,8 @@ def test_engine_failures_are_translated_in_one_place() -> None:
 def test_only_the_adapter_imports_durable() -> None:
     """durable is imported by engine.py and nowhere else in the package."""
     importers = [
-        path.name for path in (ROOT / "cec_advisor").rglob("*.py")
+        path.name
+        for path in (ROOT / "cec_advisor").rglob("*.py")
         if re.search(r"^\s*(import durable|from durable)", path.read_text(), re.MULTILINE)
     ]
     assert importers == ["engine.py"]

@@ -64,8 +64,11 @@ def test_capacity_and_deferral_hold(data: dict[str, Any]) -> None:
     case, plan = _plan(data)
     for phase in {s.phase for s in plan.services}:
         assert sum(1 for s in plan.services if s.phase == phase) <= plan.capacity
-    refuses = "none" in (case.anchors.board.commitment, case.anchors.administration.commitment,
-                         case.anchors.union.commitment)
+    refuses = "none" in (
+        case.anchors.board.commitment,
+        case.anchors.administration.commitment,
+        case.anchors.union.commitment,
+    )
     assert plan.value("transformation_possible") is (not refuses)
     assert all(s.deferred == (refuses and s.step >= 4) for s in plan.services)
 

@@ -70,8 +70,15 @@ def test_output_is_byte_identical_across_runs(advisor: Advisor, path: Path) -> N
 def test_markdown_reads_as_a_plan(advisor: Advisor) -> None:
     """The Markdown plan has the decisions with reasons, warnings, phases, services and the trace."""
     text = render_markdown(advisor.plan_file(CASES / "board-refuses.yaml"))
-    for heading in ("# Services plan: Lakeview", "## At a glance", "## Warnings", "## Why these decisions",
-                    "## The services, in order", "### Phase 1", "## How the advisor decided"):
+    for heading in (
+        "# Services plan: Lakeview",
+        "## At a glance",
+        "## Warnings",
+        "## Why these decisions",
+        "## The services, in order",
+        "### Phase 1",
+        "## How the advisor decided",
+    ):
         assert heading in text
     assert "deferred** until commitment exists" in text
     assert "(deferred until the three anchors commit)" in text

@@ -27,16 +27,42 @@ def test_minimum_catalogue_is_present() -> None:
     """Every service id of the minimum catalogue in pathway.md exists."""
     ids = set(load_rulebase(RULES).catalogue.ids)
     minimum = {
-        "union-leadership-development", "interest-based-bargaining", "local-union-system-assessment",
-        "pera-joint-committee", "shared-accountability", "shared-leadership", "turn-coordination",
-        "collaborative-compact", "system-assessment", "strategic-planning", "sig-diagnosis",
-        "district-leadership-team", "school-leadership-teams", "instructional-teams", "team-effectiveness",
-        "partnership-council", "organizational-facilitators", "transformation-project-manager",
-        "standards-based-curriculum", "assessment-system", "data-use", "progress-monitoring",
-        "instructional-model", "interventions-and-enrichment", "danielson-framework", "teacher-evaluation",
-        "slo-training", "leadership-coaching", "induction-and-mentoring", "student-ownership",
-        "learning-environment", "perception-surveys", "whole-child-partnerships", "on-the-same-page",
-        "sustainability-partnership", "teacher-leader-pipeline",
+        "union-leadership-development",
+        "interest-based-bargaining",
+        "local-union-system-assessment",
+        "pera-joint-committee",
+        "shared-accountability",
+        "shared-leadership",
+        "turn-coordination",
+        "collaborative-compact",
+        "system-assessment",
+        "strategic-planning",
+        "sig-diagnosis",
+        "district-leadership-team",
+        "school-leadership-teams",
+        "instructional-teams",
+        "team-effectiveness",
+        "partnership-council",
+        "organizational-facilitators",
+        "transformation-project-manager",
+        "standards-based-curriculum",
+        "assessment-system",
+        "data-use",
+        "progress-monitoring",
+        "instructional-model",
+        "interventions-and-enrichment",
+        "danielson-framework",
+        "teacher-evaluation",
+        "slo-training",
+        "leadership-coaching",
+        "induction-and-mentoring",
+        "student-ownership",
+        "learning-environment",
+        "perception-surveys",
+        "whole-child-partnerships",
+        "on-the-same-page",
+        "sustainability-partnership",
+        "teacher-leader-pipeline",
     }
     assert minimum <= ids
 
@@ -55,32 +81,83 @@ def _line_of(path: Path, needle: str) -> int:
 @pytest.mark.parametrize(
     ("file", "old", "new", "needle", "words"),
     [
-        ("step1-commitment.yaml", "anchors.relationship: [adversarial, strained]",
-         "anchors.relationshp: [adversarial, strained]", "anchors.relationshp",
-         "unknown fact or decision 'anchors.relationshp'; did you mean 'anchors.relationship'?"),
-        ("step1-commitment.yaml", "anchors.relationship: [adversarial, strained]",
-         "anchors.relationship: [adversarial, hostile]", "hostile", "'hostile' is not allowed"),
-        ("step1-commitment.yaml", "recommend: [interest-based-bargaining]",
-         "recommend: [interest-based-bargainin]", "interest-based-bargainin]",
-         "unknown service 'interest-based-bargainin'"),
-        ("step3-direction.yaml", "conclude: {emphasis: culture}", "conclude: {emphasis: cultural}",
-         "emphasis: cultural", "'cultural' is not a value of emphasis"),
-        ("step3-direction.yaml", "focus_on_learning.curriculum: {lt: 3}\n    then:\n      conclude: {need: curriculum}",
-         "focus_on_learning.curriculum: {lt: high}\n    then:\n      conclude: {need: curriculum}",
-         "{lt: high}", "needs a number"),
-        ("step3-direction.yaml", "culture.trust: low\n    then:", "culture.trust: {lt: 2}\n    then:",
-         "culture.trust: {lt: 2}", "needs a numeric fact"),
-        ("step1-commitment.yaml", "    salience: 90\n    when:\n      anchors.board.commitment: formal",
-         "    salience: 90\n    colour: red\n    when:\n      anchors.board.commitment: formal", "colour: red",
-         "unknown key 'colour'"),
-        ("step2-diagnosis.yaml", "because: Achievement is {achievement.status} the state average.",
-         "because: Achievement is {culture.trust}.", "Achievement is {culture.trust}", "placeholder {culture.trust}"),
-        ("x-cross-cutting.yaml", "    phase: review\n    when:\n      lacks: {element: pedagogy}",
-         "    when:\n      lacks: {element: pedagogy}", "lacks: {element: pedagogy}", "only allowed in rules with phase: review"),
-        ("step1-commitment.yaml", "  - id: K1-commitment-partial\n", "  - id: K1-commitment-established-formal\n",
-         "id: K1-commitment-established-formal", "duplicate rule id"),
-        ("step1-commitment.yaml", "k: [K3]\n    title: A union in the industrial", "k: [K21]\n    title: A union in the industrial",
-         "k: [K21]", "not a Pathway decision"),
+        (
+            "step1-commitment.yaml",
+            "anchors.relationship: [adversarial, strained]",
+            "anchors.relationshp: [adversarial, strained]",
+            "anchors.relationshp",
+            "unknown fact or decision 'anchors.relationshp'; did you mean 'anchors.relationship'?",
+        ),
+        (
+            "step1-commitment.yaml",
+            "anchors.relationship: [adversarial, strained]",
+            "anchors.relationship: [adversarial, hostile]",
+            "hostile",
+            "'hostile' is not allowed",
+        ),
+        (
+            "step1-commitment.yaml",
+            "recommend: [interest-based-bargaining]",
+            "recommend: [interest-based-bargainin]",
+            "interest-based-bargainin]",
+            "unknown service 'interest-based-bargainin'",
+        ),
+        (
+            "step3-direction.yaml",
+            "conclude: {emphasis: culture}",
+            "conclude: {emphasis: cultural}",
+            "emphasis: cultural",
+            "'cultural' is not a value of emphasis",
+        ),
+        (
+            "step3-direction.yaml",
+            "focus_on_learning.curriculum: {lt: 3}\n    then:\n      conclude: {need: curriculum}",
+            "focus_on_learning.curriculum: {lt: high}\n    then:\n      conclude: {need: curriculum}",
+            "{lt: high}",
+            "needs a number",
+        ),
+        (
+            "step3-direction.yaml",
+            "culture.trust: low\n    then:",
+            "culture.trust: {lt: 2}\n    then:",
+            "culture.trust: {lt: 2}",
+            "needs a numeric fact",
+        ),
+        (
+            "step1-commitment.yaml",
+            "    salience: 90\n    when:\n      anchors.board.commitment: formal",
+            "    salience: 90\n    colour: red\n    when:\n      anchors.board.commitment: formal",
+            "colour: red",
+            "unknown key 'colour'",
+        ),
+        (
+            "step2-diagnosis.yaml",
+            "because: Achievement is {achievement.status} the state average.",
+            "because: Achievement is {culture.trust}.",
+            "Achievement is {culture.trust}",
+            "placeholder {culture.trust}",
+        ),
+        (
+            "x-cross-cutting.yaml",
+            "    phase: review\n    when:\n      lacks: {element: pedagogy}",
+            "    when:\n      lacks: {element: pedagogy}",
+            "lacks: {element: pedagogy}",
+            "only allowed in rules with phase: review",
+        ),
+        (
+            "step1-commitment.yaml",
+            "  - id: K1-commitment-partial\n",
+            "  - id: K1-commitment-established-formal\n",
+            "id: K1-commitment-established-formal",
+            "duplicate rule id",
+        ),
+        (
+            "step1-commitment.yaml",
+            "k: [K3]\n    title: A union in the industrial",
+            "k: [K21]\n    title: A union in the industrial",
+            "k: [K21]",
+            "not a Pathway decision",
+        ),
     ],
 )
 def test_rule_file_faults_are_located(rules_copy: Path, file: str, old: str, new: str, needle: str, words: str) -> None:
@@ -99,15 +176,18 @@ def test_rule_file_faults_are_located(rules_copy: Path, file: str, old: str, new
 def test_duplicate_rule_id_across_files(rules_copy: Path) -> None:
     """The same rule id in two files is refused, naming where it first appeared."""
     _edit(rules_copy / "step5-support.yaml", "  - id: K16-whole-child\n", "  - id: K1-step1-first\n")
-    with pytest.raises(RuleFileError, match="duplicate rule id 'K1-step1-first' \\(first in .*step1-commitment.yaml"):
+    with pytest.raises(RuleFileError, match=r"duplicate rule id 'K1-step1-first' \(first in .*step1-commitment.yaml"):
         load_rulebase(rules_copy)
 
 
 def test_catalogue_prerequisite_cycle(rules_copy: Path) -> None:
     """A prerequisite cycle in the catalogue is refused and drawn."""
-    _edit(rules_copy / "services.yaml", "handoff: Experienced team members train new teams in the same skills.",
-          "prerequisites: [instructional-teams]\n    handoff: Experienced team members train new teams.")
-    with pytest.raises(RuleFileError, match="prerequisite cycle: .*team-effectiveness"):
+    _edit(
+        rules_copy / "services.yaml",
+        "handoff: Experienced team members train new teams in the same skills.",
+        "prerequisites: [instructional-teams]\n    handoff: Experienced team members train new teams.",
+    )
+    with pytest.raises(RuleFileError, match=r"prerequisite cycle: .*team-effectiveness"):
         load_rulebase(rules_copy)
 
 

@@ -23,10 +23,20 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     data["capacity"] = {"concurrent_services": plan.capacity, "assumed": plan.capacity_assumed}
     data["services"] = [
         {
-            "order": s.order, "id": s.id, "name": s.name, "step": s.step, "element": s.element,
-            "phase": s.phase, "delivery": list(s.delivery), "requested": s.requested, "deferred": s.deferred,
-            "after": list(s.after), "hands_over_to": list(s.hands_over_to), "handoff": s.handoff,
-            "coaching": list(s.coaching), "reasons": [_reason(r) for r in s.reasons],
+            "order": s.order,
+            "id": s.id,
+            "name": s.name,
+            "step": s.step,
+            "element": s.element,
+            "phase": s.phase,
+            "delivery": list(s.delivery),
+            "requested": s.requested,
+            "deferred": s.deferred,
+            "after": list(s.after),
+            "hands_over_to": list(s.hands_over_to),
+            "handoff": s.handoff,
+            "coaching": list(s.coaching),
+            "reasons": [_reason(r) for r in s.reasons],
         }
         for s in plan.services
     ]

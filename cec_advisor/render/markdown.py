@@ -36,8 +36,10 @@ SUMMARY_DECISIONS = (
 def render_markdown(plan: Plan) -> str:
     """The plan as a Markdown document ending in a newline."""
     lines: list[str] = [f"# Services plan: {_text(plan.case_name)}", ""]
-    lines.append(f"Case `{plan.case_id}` ({plan.level}). Prepared with CEC Advisor following CEC's "
-                 "Collaborative Pathway to Continuous Improvement.")
+    lines.append(
+        f"Case `{plan.case_id}` ({plan.level}). Prepared with CEC Advisor following CEC's "
+        "Collaborative Pathway to Continuous Improvement."
+    )
     lines += ["", "## At a glance", "", "| Decision | Result | Why |", "|---|---|---|"]
     for decision, label in SUMMARY_DECISIONS:
         outcome = next(d for d in plan.decisions if d.decision == decision)
@@ -55,9 +57,11 @@ def render_markdown(plan: Plan) -> str:
     if plan.undetermined:
         lines += ["## Open questions", ""]
         for question in plan.undetermined:
-            lines.append(f"- **{question.decision}** cannot be settled yet: "
-                         f"{', '.join(f'`{m}`' for m in question.missing)} unknown. "
-                         f"Settle it with **{question.settle_with}** (rules: {', '.join(question.rules)}).")
+            lines.append(
+                f"- **{question.decision}** cannot be settled yet: "
+                f"{', '.join(f'`{m}`' for m in question.missing)} unknown. "
+                f"Settle it with **{question.settle_with}** (rules: {', '.join(question.rules)})."
+            )
         lines.append("")
     lines += ["## Why these decisions", ""]
     for decision, label in SUMMARY_DECISIONS:
@@ -69,11 +73,11 @@ def render_markdown(plan: Plan) -> str:
     lines += ["## Framework for Change", ""]
     for element, name in ELEMENT_NAMES.items():
         count = sum(1 for s in plan.services if s.element == element)
-        lines.append(f"- {name}: {count} service{'s' if count != 1 else ''}" if count
-                     else f"- {name}: **not addressed**")
+        lines.append(
+            f"- {name}: {count} service{'s' if count != 1 else ''}" if count else f"- {name}: **not addressed**"
+        )
     lines.append("")
-    lines += ["## How the advisor decided", "",
-              "Each line is one rule firing, in the order the engine fired them.", ""]
+    lines += ["## How the advisor decided", "", "Each line is one rule firing, in the order the engine fired them.", ""]
     for index, firing in enumerate(plan.trace, 1):
         lines.append(f"{index}. `{firing.rule}` (Step {firing.step}): {_text('; '.join(firing.concluded))}")
     lines.append("")
@@ -83,9 +87,12 @@ def render_markdown(plan: Plan) -> str:
 def _services_section(plan: Plan) -> list[str]:
     lines = ["## The services, in order", ""]
     if plan.value("phasing") == "multi_year":
-        lines += ["This is a multi-year transformation plan. Phases run in sequence and none holds more services "
-                  "than the organisation can absorb at once. Culture and structures come first; curriculum, "
-                  "assessment and data work follow as the structures establish.", ""]
+        lines += [
+            "This is a multi-year transformation plan. Phases run in sequence and none holds more services "
+            "than the organisation can absorb at once. Culture and structures come first; curriculum, "
+            "assessment and data work follow as the structures establish.",
+            "",
+        ]
     phase = 0
     for service in plan.services:
         if service.phase != phase:
@@ -105,9 +112,15 @@ def _service_lines(service: PlannedService, plan: Plan) -> list[str]:
         flags.append("requested by the district")
     if service.deferred:
         flags.append("**deferred** until commitment exists")
-    lines = [f"**{service.order}. {service.name}** (`{service.id}`)", "",
-             f"*{' · '.join(tags)}*" + (f" · {', '.join(flags)}" if flags else ""), "",
-             _text(service.summary), "", "Why:"]
+    lines = [
+        f"**{service.order}. {service.name}** (`{service.id}`)",
+        "",
+        f"*{' · '.join(tags)}*" + (f" · {', '.join(flags)}" if flags else ""),
+        "",
+        _text(service.summary),
+        "",
+        "Why:",
+    ]
     lines += _reason_lines(service.reasons)
     lines.append(f"- Delivery: {', '.join(service.delivery)}.")
     for text in service.coaching:
