@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from cec_advisor.case import INDICATOR_GROUPS, Case
 from cec_advisor.catalogue import ELEMENTS
-from cec_advisor.engine import Firing, RunResult
+from cec_advisor.engine import Firing, RuleWarning, RunResult
 from cec_advisor.errors import EngineError
 from cec_advisor.facts import Facts
 from cec_advisor.rulebase import SERVICE_DECISION, RuleBase, fill_placeholders
@@ -87,14 +87,6 @@ class OpenQuestion:
 
 
 @dataclass(frozen=True)
-class PlanWarning:
-    """A warning raised by a rule."""
-
-    rule: str
-    message: str
-
-
-@dataclass(frozen=True)
 class Plan:
     """The justified, ordered services plan for one case."""
 
@@ -108,7 +100,7 @@ class Plan:
     capacity_assumed: bool
     services: tuple[PlannedService, ...]
     elements_untouched: tuple[str, ...]
-    warnings: tuple[PlanWarning, ...]
+    warnings: tuple[RuleWarning, ...]
     undetermined: tuple[OpenQuestion, ...]
     trace: tuple[Firing, ...]
     coaching_model: bool
@@ -126,8 +118,7 @@ def build_plan(case: Case, facts: Facts, result: RunResult, rulebase: RuleBase) 
     """Turn one run's conclusions into a :class:`Plan`."""
     catalogue = rulebase.catalogue
     needs = _rank_needs(result.all_values("need"), facts)
-    reasons = _reasons(result.firings, rulebase)
-    decided = _decision_reasons(result.firings, rulebase)
+    reasons, decided = _reasons(result.firings, rulebase)
     recommended = [str(s) for s in result.all_values(SERVICE_DECISION)]
     deferred = {
         s for s in recommended if result.value("defer_later_work") is True and catalogue[s].step >= STRUCTURE_STEP
@@ -181,7 +172,7 @@ def build_plan(case: Case, facts: Facts, result: RunResult, rulebase: RuleBase) 
         capacity_assumed=assumed,
         services=tuple(services),
         elements_untouched=tuple(e for e in ELEMENTS if e not in covered),
-        warnings=tuple(PlanWarning(w.rule, w.message) for w in result.warnings),
+        warnings=tuple(result.warnings),
         undetermined=_open_questions(result),
         trace=tuple(result.firings),
         coaching_model=result.value("delivery_model") == "coaching",
@@ -206,22 +197,17 @@ def _reason(firing: Firing, rulebase: RuleBase) -> Reason:
     return Reason(rule.id, fill_placeholders(rule.because, dict(firing.facts)), facts, rule.source)
 
 
-def _reasons(firings: list[Firing], rulebase: RuleBase) -> dict[str, list[Reason]]:
-    """Collect, per service, a reason for every firing that recommended it."""
-    reasons: dict[str, list[Reason]] = {}
+def _reasons(firings: list[Firing], rulebase: RuleBase) -> tuple[dict[str, list[Reason]], dict[str, list[Reason]]]:
+    """Collect a reason for every firing: per service it recommended, and per decision it concluded."""
+    services: dict[str, list[Reason]] = {}
+    decisions: dict[str, list[Reason]] = {}
     for firing in firings:
+        reason = _reason(firing, rulebase)
         for service in firing.services:
-            reasons.setdefault(service, []).append(_reason(firing, rulebase))
-    return reasons
-
-
-def _decision_reasons(firings: list[Firing], rulebase: RuleBase) -> dict[str, list[Reason]]:
-    """Collect, per decision, a reason for every firing that concluded it."""
-    reasons: dict[str, list[Reason]] = {}
-    for firing in firings:
+            services.setdefault(service, []).append(reason)
         for decision in firing.decisions:
-            reasons.setdefault(decision, []).append(_reason(firing, rulebase))
-    return reasons
+            decisions.setdefault(decision, []).append(reason)
+    return services, decisions
 
 
 def _order(
