@@ -12,11 +12,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from cec_advisor.errors import CaseFileError
 from cec_advisor.scales import UNKNOWN, Scale, enum
-from cec_advisor.validation import suggest, validate_model
+from cec_advisor.validation import located_all, suggest, validate_model
 from cec_advisor.yamlsource import Locator, parse_yaml, read_yaml
 
 CASE_FORMAT = "cec-case/1"
@@ -190,6 +190,30 @@ def parse_case(raw: bytes, name: str, service_ids: Iterable[str] = ()) -> Case:
     """Validate case-file bytes that came from ``name`` (used by tests and fuzzing)."""
     document = parse_yaml(raw, name, CaseFileError)
     return case_from_data(document.data, document.locator, service_ids)
+
+
+def case_problems(path: Path, service_ids: Iterable[str] = ()) -> list[CaseFileError]:
+    """Every problem of one case file (empty when it is valid), in line order.
+
+    Unreadable or invalid YAML stops at its first problem; problems of content
+    (keys, values, types) are all reported.
+    """
+    try:
+        document = read_yaml(path, CaseFileError)
+    except CaseFileError as exc:
+        return [exc]
+    data, locator = document.data, document.locator
+    try:
+        case_from_data(data, locator, service_ids)
+    except CaseFileError as first:
+        if not isinstance(data, dict) or first.field == "format":
+            return [first]
+        try:
+            Case.model_validate(data)
+        except ValidationError as exc:
+            return [e for e in located_all(exc, locator, Case, CaseFileError) if isinstance(e, CaseFileError)]
+        return [first]
+    return []
 
 
 def case_from_data(data: Any, locator: Locator, service_ids: Iterable[str] = ()) -> Case:

@@ -1,12 +1,14 @@
-"""The ``cec-advisor`` command line: parses options, calls :class:`~cec_advisor.advisor.Advisor`, renders.
+"""The ``cec-advisor`` command line: parses options, calls the core library, renders.
 
-Exit codes: 0 success; 2 bad input (case, rule or catalogue file, or usage);
-3 the rule engine failed or the rules contradicted each other; 1 an internal
-error (a bug: reported in one line; set ``CEC_ADVISOR_DEBUG=1`` for the traceback).
+Exit codes: 0 success; 2 bad input (case, rule or catalogue file, or usage),
+or a batch / validation in which some case was bad; 3 the rule engine failed
+or the rules contradicted each other; 1 an internal error (a bug: reported in
+one line; set ``CEC_ADVISOR_DEBUG=1`` for the traceback).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -18,14 +20,16 @@ import click
 
 from cec_advisor import __version__
 from cec_advisor.advisor import Advisor
-from cec_advisor.errors import CecError
+from cec_advisor.batch import collect_case_files, parse_formats, run_batch
+from cec_advisor.case import case_problems
+from cec_advisor.catalogue_view import describe_service, list_services
+from cec_advisor.errors import CecError, UserError
 from cec_advisor.fileio import write_atomic
-from cec_advisor.render.json import render_json
-from cec_advisor.render.markdown import render_markdown
+from cec_advisor.render import RENDERERS
+from cec_advisor.rulebase import load_rulebase
+from cec_advisor.schema import case_json_schema
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-RENDERERS = {"markdown": render_markdown, "json": render_json}
 
 rules_option = click.option(
     "--rules",
@@ -70,7 +74,7 @@ def main() -> None:
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(sorted(RENDERERS)),
+    type=click.Choice(list(RENDERERS)),
     default="markdown",
     show_default=True,
     help="Output format.",
@@ -94,3 +98,106 @@ def plan(case_file: Path, fmt: str, output: Path | None, rules_dir: Path | None)
         click.echo(text, nl=False)
     else:
         write_atomic(output, text)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for the plans and summary.csv (created if needed).",
+)
+@click.option(
+    "--format",
+    "-f",
+    "formats",
+    default="json,markdown",
+    show_default=True,
+    help="Comma-separated formats: json, markdown, html.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes; the output is identical for any number.",
+)
+@rules_option
+@reports_errors
+def batch(sources: tuple[Path, ...], out_dir: Path, formats: str, jobs: int, rules_dir: Path | None) -> None:
+    """Plan every case file in SOURCES (folders or files) into --out, with a summary.csv.
+
+    Bad cases are listed at the end with their errors and make the exit code 2;
+    every good case still gets its plan.
+
+    Example: cec-advisor batch cases/ --out plans --format json,markdown,html --jobs 2
+    """
+    chosen = parse_formats(formats)
+    total = len(collect_case_files(sources))
+    if sys.stderr.isatty() and total > 1:
+        with click.progressbar(length=total, label="Planning", file=sys.stderr) as bar:
+            report = run_batch(sources, out_dir, chosen, jobs=jobs, rules_dir=rules_dir, progress=bar.update)
+    else:
+        report = run_batch(sources, out_dir, chosen, jobs=jobs, rules_dir=rules_dir)
+    click.echo(f"{report.planned} planned, {len(report.failed)} failed; plans and summary.csv in {out_dir}")
+    if report.failed:
+        click.echo(f"{len(report.failed)} case file(s) could not be planned:", err=True)
+        for _, error in report.failed:
+            click.echo(f"  {error}", err=True)
+        sys.exit(UserError.exit_code)
+
+
+@main.command()
+@click.argument("case_files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@rules_option
+@reports_errors
+def validate(case_files: tuple[Path, ...], rules_dir: Path | None) -> None:
+    """Check case files and report every problem in each (not only the first).
+
+    Example: cec-advisor validate cases/*.yaml
+    """
+    service_ids = load_rulebase(rules_dir).catalogue.ids
+    bad = 0
+    for path in case_files:
+        problems = case_problems(path, service_ids)
+        if problems:
+            bad += 1
+            for problem in problems:
+                click.echo(f"{problem}", err=True)
+        else:
+            click.echo(f"{path}: ok")
+    if bad:
+        click.echo(f"{bad} of {len(case_files)} file(s) invalid", err=True)
+        sys.exit(UserError.exit_code)
+
+
+@main.command()
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write the schema to a file.")
+@rules_option
+@reports_errors
+def schema(output: Path | None, rules_dir: Path | None) -> None:
+    """Print the JSON Schema of the case format (for editors' YAML validation and completion).
+
+    Example: cec-advisor schema -o case.schema.json
+    """
+    text = json.dumps(case_json_schema(load_rulebase(rules_dir).catalogue.ids), indent=2) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+
+
+@main.command()
+@click.argument("service_id", required=False)
+@rules_option
+@reports_errors
+def services(service_id: str | None, rules_dir: Path | None) -> None:
+    """List the service catalogue, or show one service and the rules that can recommend it.
+
+    Example: cec-advisor services interest-based-bargaining
+    """
+    rulebase = load_rulebase(rules_dir)
+    click.echo(list_services(rulebase) if service_id is None else describe_service(rulebase, service_id), nl=False)

@@ -29,8 +29,23 @@ def validate_model(model: type[ModelT], data: Any, locator: Locator, error: type
 
 def located(exc: ValidationError, locator: Locator, root: type[BaseModel], error: type[LocatedError]) -> LocatedError:
     """Turn pydantic's earliest (by line) error into one located, user-facing error."""
-    first = min(exc.errors(), key=lambda e: locator.line_of(data_path(e["loc"])) or 0)
-    path = data_path(first["loc"])
+    return located_all(exc, locator, root, error)[0]
+
+
+def located_all(
+    exc: ValidationError, locator: Locator, root: type[BaseModel], error: type[LocatedError]
+) -> list[LocatedError]:
+    """Every problem pydantic found, one located error per field, in line order."""
+    by_path: dict[PathKey, LocatedError] = {}
+    for item in exc.errors():
+        path = data_path(item["loc"])
+        if path not in by_path:
+            by_path[path] = _one(item, path, locator, root, error)
+    return sorted(by_path.values(), key=lambda e: (e.line or 0, e.field or ""))
+
+
+def _one(first: Any, path: PathKey, locator: Locator, root: type[BaseModel], error: type[LocatedError]) -> LocatedError:
+    """One pydantic error as a located error with a helpful message."""
     line = locator.line_of(path)
     kind = first["type"]
     if kind == "extra_forbidden":

@@ -112,3 +112,45 @@ def test_module_entry_point_runs_without_traceback(tmp_path: Path) -> None:
     assert (
         failed.stderr.strip() == f"Error: {bad}:5: grant.sig: 'maybe' is not allowed; expected true | false | unknown"
     )
+
+
+def test_validate_reports_every_problem(tmp_path: Path) -> None:
+    """`validate` lists all problems of each bad file, says ok for good ones, and exits 2."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: cec-case/1\nid: x\nname: X\nlevel: county\nculture: {trust: medium, trst: low}\n")
+    code, out, err = _run("validate", SAMPLE, str(bad))
+    assert code == 2
+    assert out.strip() == f"{SAMPLE}: ok"
+    assert err.count(str(bad)) == 3
+    assert "level: 'county'" in err and "culture.trst: unknown key" in err and "culture.trust: 'medium'" in err
+    assert "1 of 2 file(s) invalid" in err
+    assert _run("validate", SAMPLE)[0] == 0
+
+
+def test_schema_validates_the_sample_cases() -> None:
+    """`schema` prints a JSON Schema that accepts every sample case and rejects a bad value."""
+    import jsonschema
+    import yaml
+
+    code, out, _ = _run("schema")
+    assert code == 0
+    schema = json.loads(out)
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in sorted(CASES.glob("*.yaml")):
+        assert list(validator.iter_errors(yaml.safe_load(path.read_text()))) == [], path.name
+    bad = yaml.safe_load((CASES / "sig-school.yaml").read_text())
+    bad["culture"]["trust"] = "medium"
+    assert list(validator.iter_errors(bad))
+    assert "slo-training" in schema["$defs"]["Request"]["properties"]["service"]["enum"]
+
+
+def test_services_lists_and_shows() -> None:
+    """`services` lists the catalogue; `services ID` shows one with the rules that recommend it."""
+    code, out, _ = _run("services")
+    assert code == 0 and "Step 1: Establish collaborative commitments" in out and "teacher-leader-pipeline" in out
+    code, out, _ = _run("services", "interest-based-bargaining")
+    assert code == 0
+    assert "Delivery:      training, facilitating" in out
+    assert "K3-adversarial-relationship" in out and "K3-no-interest-based-experience" in out
+    code, _, err = _run("services", "interest-based")
+    assert code == 2 and "did you mean 'interest-based-bargaining'" in err

@@ -9,28 +9,7 @@ Every sentence about *why* comes from a rule's ``because`` (via the plan).
 from __future__ import annotations
 
 from cec_advisor.plan import Plan, PlannedService, Reason
-from cec_advisor.scales import Scalar
-
-STEP_NAMES = {
-    1: "Establish collaborative commitments",
-    2: "Assess readiness by diagnosing needs",
-    3: "Define the work by setting direction",
-    4: "Utilize collaborative structures and processes",
-    5: "Target support",
-}
-ELEMENT_NAMES = {
-    "student-learning": "Empowering Students Through Learning",
-    "pedagogy": "Implementing Emerging Pedagogy",
-    "profession": "Transforming the Profession",
-    "labor-management": "Fostering Labor-Management Collaboration",
-}
-SUMMARY_DECISIONS = (
-    ("commitment", "Collaborative commitment (Step 1)"),
-    ("transformation_possible", "Transformational change possible"),
-    ("readiness", "Readiness baseline (Step 2)"),
-    ("emphasis", "Emphasis (Step 3)"),
-    ("plan_type", "Plan type (Step 3)"),
-)
+from cec_advisor.render.labels import ELEMENT_NAMES, STEP_NAMES, SUMMARY_DECISIONS, show_value
 
 
 def render_markdown(plan: Plan) -> str:
@@ -44,7 +23,7 @@ def render_markdown(plan: Plan) -> str:
     for decision, label in SUMMARY_DECISIONS:
         outcome = next(d for d in plan.decisions if d.decision == decision)
         why = outcome.reasons[0].because if outcome.reasons else "no rule concluded this"
-        lines.append(f"| {label} | **{_show(outcome.value)}** | {_text(why)} |")
+        lines.append(f"| {label} | **{show_value(outcome.value)}** | {_text(why)} |")
     needs = ", ".join(plan.greatest_areas_of_need) or "none identified"
     lines.append(f"| Greatest areas of need | **{needs}** | weakest first, from the Appendix C indicator groups |")
     capacity = f"{plan.capacity} at a time" + (" (assumed)" if plan.capacity_assumed else "")
@@ -66,7 +45,7 @@ def render_markdown(plan: Plan) -> str:
     lines += ["## Why these decisions", ""]
     for decision, label in SUMMARY_DECISIONS:
         outcome = next(d for d in plan.decisions if d.decision == decision)
-        lines.append(f"**{label}: {_show(outcome.value)}**")
+        lines.append(f"**{label}: {show_value(outcome.value)}**")
         lines += _reason_lines(outcome.reasons)
         lines.append("")
     lines += _services_section(plan)
@@ -136,14 +115,6 @@ def _service_lines(service: PlannedService, plan: Plan) -> list[str]:
 
 def _reason_lines(reasons: tuple[Reason, ...]) -> list[str]:
     return [f"- {_text(r.because)} *({r.rule}; {r.source})*" for r in reasons] or ["- no rule concluded this"]
-
-
-def _show(value: Scalar | None) -> str:
-    if value is None:
-        return "not decided"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value).replace("_", " ")
 
 
 def _text(text: str) -> str:

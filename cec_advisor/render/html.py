@@ -1,0 +1,186 @@
+"""The HTML plan: one self-contained, printable page (no scripts, no network, no external assets).
+
+Decisions with their reasons, warnings and open questions at the top, the
+services as a phased timeline drawn in inline SVG, then each service with its
+reasons, delivery, coaching and hand-off. All case and rule text is escaped.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from cec_advisor.plan import Plan, PlannedService, Reason
+from cec_advisor.render.labels import ELEMENT_NAMES, STEP_NAMES, SUMMARY_DECISIONS, show_value
+
+STEP_COLOURS = {1: "#7b3f98", 2: "#2e6fb7", 3: "#2a8c82", 4: "#d08a1f", 5: "#3c8d3a"}
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:60rem;
+color:#1d1d1f;line-height:1.45;padding:0 1rem}
+h1{font-size:1.7rem;margin-bottom:.2rem}h2{margin-top:2rem;border-bottom:2px solid #ddd;padding-bottom:.2rem}
+.meta{color:#555}.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.8rem}
+.card{border:1px solid #ccc;border-radius:.5rem;padding:.6rem .8rem}.card b{display:block;font-size:1.15rem}
+.card small{color:#555}.alert{border-left:.4rem solid #c0392b;background:#fdecea;padding:.6rem 1rem;margin:.6rem 0}
+.open{border-left:.4rem solid #d08a1f;background:#fff4e0;padding:.6rem 1rem;margin:.6rem 0}
+.service{border:1px solid #ddd;border-radius:.5rem;padding:.6rem 1rem;margin:.8rem 0;break-inside:avoid}
+.service h3{margin:.1rem 0 .3rem}.tags{font-size:.85rem;color:#444}.flag{font-weight:600;color:#c0392b}
+.reason small{color:#666}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.25rem .5rem;
+text-align:left;vertical-align:top}svg{max-width:100%;height:auto}
+@media print{body{margin:0;max-width:none}h2{break-after:avoid}details{display:block}}
+"""
+
+
+def render_html(plan: Plan) -> str:
+    """The plan as a complete HTML document ending in a newline."""
+    title = f"Services plan: {plan.case_name}"
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{_e(title)}</h1>",
+        f'<p class="meta">Case <code>{_e(plan.case_id)}</code> ({_e(plan.level)}), prepared with CEC Advisor '
+        "following CEC's Collaborative Pathway to Continuous Improvement.</p>",
+    ]
+    parts += _alerts(plan)
+    parts += _decisions(plan)
+    parts += _timeline(plan)
+    parts += ["<h2>The services, in order</h2>"]
+    parts += [_service(service) for service in plan.services]
+    parts += _elements(plan)
+    parts += _trace(plan)
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def _alerts(plan: Plan) -> list[str]:
+    parts = []
+    if plan.warnings:
+        parts.append('<h2 id="warnings">Warnings</h2>')
+        parts += [
+            f'<div class="alert" role="alert"><b>Warning</b> ({_e(w.rule)}): {_e(w.message)}</div>'
+            for w in plan.warnings
+        ]
+    if plan.undetermined:
+        parts.append('<h2 id="open-questions">Open questions</h2>')
+        for question in plan.undetermined:
+            missing = ", ".join(f"<code>{_e(m)}</code>" for m in question.missing)
+            parts.append(
+                f'<div class="open"><b>{_e(question.decision)}</b> cannot be settled yet: {missing} unknown. '
+                f"Settle it with <b>{_e(question.settle_with)}</b>.</div>"
+            )
+    return parts
+
+
+def _decisions(plan: Plan) -> list[str]:
+    parts = ['<h2 id="decisions">Decisions</h2>', '<div class="cards">']
+    for decision, label in SUMMARY_DECISIONS:
+        parts.append(f'<div class="card"><small>{_e(label)}</small><b>{_e(show_value(plan.value(decision)))}</b></div>')
+    needs = ", ".join(plan.greatest_areas_of_need) or "none identified"
+    parts.append(f'<div class="card"><small>Greatest areas of need</small><b>{_e(needs)}</b></div>')
+    assumed = " (assumed)" if plan.capacity_assumed else ""
+    parts.append(f'<div class="card"><small>Services at once</small><b>{plan.capacity}{assumed}</b></div></div>')
+    for decision, label in SUMMARY_DECISIONS:
+        outcome = next(d for d in plan.decisions if d.decision == decision)
+        parts.append(f"<h3>{_e(label)}: {_e(show_value(outcome.value))}</h3>")
+        parts.append(_reasons(outcome.reasons))
+    return parts
+
+
+def _timeline(plan: Plan) -> list[str]:
+    """An SVG Gantt-like picture: one column per phase, one bar per service, coloured by step."""
+    phases = sorted({s.phase for s in plan.services})
+    rows = max(sum(1 for s in plan.services if s.phase == p) for p in phases)
+    column, bar, gap, top = 230, 26, 6, 34
+    width = column * len(phases) + 10
+    height = top + rows * (bar + gap) + 40
+    parts = [
+        '<h2 id="timeline">Timeline</h2>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="Phased timeline of {len(plan.services)} services">',
+    ]
+    for index, phase in enumerate(phases):
+        x = 5 + index * column
+        deferred = all(s.deferred for s in plan.services if s.phase == phase)
+        label = f"Phase {phase}" + (" (deferred)" if deferred else "")
+        parts.append(f'<text x="{x + 4}" y="20" font-size="14" font-weight="bold">{_e(label)}</text>')
+        for row, service in enumerate(s for s in plan.services if s.phase == phase):
+            y = top + row * (bar + gap)
+            dash = ' stroke-dasharray="4 3"' if service.deferred else ""
+            opacity = "0.45" if service.deferred else "0.9"
+            text = f"{service.order}. {service.name}"
+            short = text if len(text) <= 30 else text[:29] + "…"
+            fill = STEP_COLOURS[service.step]
+            ink = "#222" if service.deferred else "#fff"
+            parts.append(
+                f"<g><title>{_e(text)} (Step {service.step})</title>"
+                f'<rect x="{x}" y="{y}" width="{column - 10}" height="{bar}" rx="4" fill="{fill}" '
+                f'fill-opacity="{opacity}" stroke="#333"{dash}/>'
+                f'<text x="{x + 6}" y="{y + 17}" font-size="12" fill="{ink}">{_e(short)}</text></g>'
+            )
+    legend_y = height - 12
+    for step, colour in STEP_COLOURS.items():
+        x = 5 + (step - 1) * 150
+        parts.append(
+            f'<rect x="{x}" y="{legend_y - 10}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{x + 16}" y="{legend_y}" font-size="11">Step {step}</text>'
+        )
+    parts.append("</svg>")
+    return parts
+
+
+def _service(service: PlannedService) -> str:
+    flags = []
+    if service.requested:
+        flags.append('<span class="flag">requested by the district</span>')
+    if service.deferred:
+        flags.append('<span class="flag">deferred until commitment exists</span>')
+    coaching = "".join(f"<li>{_e(text)}</li>" for text in service.coaching)
+    extra = []
+    if service.after:
+        extra.append(f"<p>Builds on: {_e(', '.join(service.after))}.</p>")
+    if service.hands_over_to:
+        extra.append(f"<p>Overlaps with and hands over to: {_e(', '.join(service.hands_over_to))}.</p>")
+    return (
+        f'<section class="service" id="service-{_e(service.id)}"><h3>{service.order}. {_e(service.name)}</h3>'
+        f'<div class="tags">Phase {service.phase} · Step {service.step}: {_e(STEP_NAMES[service.step])} · '
+        f"{_e(ELEMENT_NAMES[service.element])} · <code>{_e(service.id)}</code> {' '.join(flags)}</div>"
+        f"<p>{_e(service.summary)}</p><b>Why</b>{_reasons(service.reasons)}"
+        f"<p><b>Delivery:</b> {_e(', '.join(service.delivery))}</p>"
+        + (f"<ul>{coaching}</ul>" if coaching else "")
+        + "".join(extra)
+        + f"<p><b>Hand-off:</b> {_e(service.handoff)}</p></section>"
+    )
+
+
+def _elements(plan: Plan) -> list[str]:
+    rows = []
+    for element, name in ELEMENT_NAMES.items():
+        count = sum(1 for s in plan.services if s.element == element)
+        rows.append(f"<tr><td>{_e(name)}</td><td>{count if count else '<b>not addressed</b>'}</td></tr>")
+    return [
+        '<h2 id="elements">Framework for Change</h2>',
+        "<table><tr><th>Element</th><th>Services</th></tr>",
+        *rows,
+        "</table>",
+    ]
+
+
+def _trace(plan: Plan) -> list[str]:
+    items = "".join(
+        f"<li><code>{_e(f.rule)}</code> (Step {f.step}): {_e('; '.join(f.concluded))}</li>" for f in plan.trace
+    )
+    return [
+        '<h2 id="trace">How the advisor decided</h2>',
+        f"<details><summary>{len(plan.trace)} rule firings, in firing order</summary><ol>{items}</ol></details>",
+    ]
+
+
+def _reasons(reasons: tuple[Reason, ...]) -> str:
+    items = "".join(
+        f'<li class="reason">{_e(r.because)} <small>({_e(r.rule)}; {_e(r.source)})</small></li>' for r in reasons
+    )
+    return f"<ul>{items or '<li>no rule concluded this</li>'}</ul>"
+
+
+def _e(text: str) -> str:
+    return escape(text, quote=True)

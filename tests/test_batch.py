@@ -1,0 +1,112 @@
+"""Batch runs: every good case planned, bad ones listed, summary.csv, identical output for any --jobs."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cec_advisor.batch import collect_case_files, duplicate_ids, parse_formats, run_batch
+from cec_advisor.cli import main
+from cec_advisor.errors import UserError
+
+from .conftest import CASES, SAMPLE_CASES
+
+BROKEN = "format: cec-case/1\nid: broken\nname: Broken\nlevel: county\n"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """The sample cases plus one broken file and one duplicate id."""
+    folder = tmp_path / "cases"
+    shutil.copytree(CASES, folder)
+    (folder / "zz-broken.yaml").write_text(BROKEN)
+    shutil.copy(CASES / "sig-school.yaml", folder / "zz-copy-of-sig.yaml")
+    return folder
+
+
+def _rows(out: Path) -> list[dict[str, str]]:
+    with (out / "summary.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_batch_plans_good_cases_and_lists_bad_ones(tmp_path: Path, corpus: Path) -> None:
+    """Good cases get every format; the broken file and both duplicates are errors; exit code 2."""
+    out = tmp_path / "plans"
+    result = CliRunner().invoke(main, ["batch", str(corpus), "--out", str(out), "-f", "json,markdown,html"])
+    assert result.exit_code == 2
+    good = len(SAMPLE_CASES) - 1
+    assert f"{good} planned, 3 failed" in result.stdout
+    assert "zz-broken.yaml:4: level: 'county' is not allowed" in result.stderr
+    assert result.stderr.count("duplicate case id 'washington-high-sig'") == 2
+    produced = sorted(p.name for p in out.iterdir())
+    assert len(produced) == good * 3 + 1
+    assert "washington-high-sig.json" not in produced and "riverside-42.html" in produced
+    assert not [p for p in out.iterdir() if p.name.startswith(".")], "temporary files left behind"
+
+
+def test_summary_csv_has_one_correct_row_per_case(tmp_path: Path, corpus: Path) -> None:
+    """summary.csv has a row per case file, in input order, with the decisions or the error."""
+    out = tmp_path / "plans"
+    run_batch([corpus], out, ("json",))
+    rows = _rows(out)
+    assert len(rows) == len(SAMPLE_CASES) + 2
+    assert list(rows[0]) == [
+        "id",
+        "name",
+        "file",
+        "commitment",
+        "readiness",
+        "emphasis",
+        "plan_type",
+        "services",
+        "first_services",
+        "warnings",
+        "error",
+    ]
+    riverside = next(r for r in rows if r["id"] == "riverside-42")
+    assert riverside["commitment"] == "absent" and riverside["plan_type"] == "transformation"
+    assert riverside["services"] == "28" and riverside["error"] == ""
+    assert (
+        riverside["first_services"]
+        == "union-leadership-development; local-union-system-assessment; interest-based-bargaining"
+    )
+    lakeview = next(r for r in rows if r["id"] == "lakeview-unit-5")
+    assert lakeview["warnings"] == "K2-anchor-refuses"
+    broken = next(r for r in rows if r["file"].endswith("zz-broken.yaml"))
+    assert broken["error"].endswith("level: 'county' is not allowed; expected 'district' | 'school'")
+    assert [r["file"] for r in rows] == [str(p) for p in collect_case_files([corpus])]
+
+
+def test_parallel_output_is_identical(tmp_path: Path, corpus: Path) -> None:
+    """--jobs 2 writes byte-identical files to --jobs 1."""
+    one, two = tmp_path / "one", tmp_path / "two"
+    run_batch([corpus], one, ("json", "markdown", "html"), jobs=1)
+    run_batch([corpus], two, ("json", "markdown", "html"), jobs=2)
+    names = sorted(p.name for p in one.iterdir())
+    assert names == sorted(p.name for p in two.iterdir())
+    for name in names:
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def test_batch_output_matches_single_plans(tmp_path: Path) -> None:
+    """A batch writes exactly what `plan` prints for the same case."""
+    out = tmp_path / "plans"
+    run_batch([CASES / "pera-slo-request.yaml"], out, ("json",))
+    single = CliRunner().invoke(main, ["plan", str(CASES / "pera-slo-request.yaml"), "-f", "json"]).stdout
+    assert (out / "prairie-view-204.json").read_text() == single
+
+
+def test_inputs_formats_and_duplicates(tmp_path: Path, corpus: Path) -> None:
+    """Folders expand to their YAML files once; unknown formats are refused; duplicate ids are found."""
+    files = collect_case_files([corpus, corpus / "sig-school.yaml"])
+    assert len(files) == len(SAMPLE_CASES) + 2
+    assert parse_formats("html, json") == ("html", "json")
+    with pytest.raises(UserError, match="unknown format 'pdf'; choose from markdown, json, html"):
+        parse_formats("json,pdf")
+    assert set(duplicate_ids(files)) == {"washington-high-sig"}
+    with pytest.raises(UserError, match="no case files"):
+        run_batch([], tmp_path / "o", ("json",))
