@@ -211,7 +211,7 @@ def case_problems(path: Path, service_ids: Iterable[str] = ()) -> list[CaseFileE
         try:
             Case.model_validate(data)
         except ValidationError as exc:
-            return [e for e in located_all(exc, locator, Case, CaseFileError) if isinstance(e, CaseFileError)]
+            return [e for e in located_all(exc, locator, Case, CaseFileError, data) if isinstance(e, CaseFileError)]
         return [first]
     return []
 

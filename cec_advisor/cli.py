@@ -21,13 +21,15 @@ import click
 from cec_advisor import __version__
 from cec_advisor.advisor import Advisor
 from cec_advisor.batch import collect_case_files, parse_formats, run_batch
-from cec_advisor.case import case_problems
+from cec_advisor.case import case_from_data, case_problems
 from cec_advisor.catalogue_view import describe_service, list_services
 from cec_advisor.errors import CecError, UserError
 from cec_advisor.fileio import write_atomic
+from cec_advisor.interview import Interview, answers_from_file, case_yaml
 from cec_advisor.render import RENDERERS
 from cec_advisor.rulebase import load_rulebase
 from cec_advisor.schema import case_json_schema
+from cec_advisor.yamlsource import Locator
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -201,3 +203,74 @@ def services(service_id: str | None, rules_dir: Path | None) -> None:
     """
     rulebase = load_rulebase(rules_dir)
     click.echo(list_services(rulebase) if service_id is None else describe_service(rulebase, service_id), nl=False)
+
+
+@main.command()
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the case file here (atomically); otherwise print it.",
+)
+@click.option(
+    "--from",
+    "from_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Resume from a partial case file: its answers are not asked again.",
+)
+@rules_option
+@reports_errors
+def interview(out: Path | None, from_file: Path | None, rules_dir: Path | None) -> None:
+    """Build a case file by answering only the questions the rules need.
+
+    At any prompt: `unknown` (or `?`) if you do not know, `why` to see which rule
+    needs the fact, `quit` to stop (with --out, the answers so far are saved and
+    can be resumed with --from).
+
+    Example: cec-advisor interview --out cases/new-district.yaml
+    """
+    rulebase = load_rulebase(rules_dir)
+    session = Interview(rulebase, answers_from_file(from_file, rulebase) if from_file else None)
+    click.echo(
+        "Answer each question: 'unknown' if you do not know, 'why' for the rule that needs it, 'quit' to stop.",
+        err=True,
+    )
+    asked = 0
+    while (question := session.next_question()) is not None:
+        try:
+            reply = click.prompt(
+                f"\n{question.text}\n  [{question.path}] {question.options}",
+                default="",
+                show_default=False,
+                prompt_suffix="\n> ",
+                err=True,
+            )
+        except click.Abort:
+            reply = "quit"
+        command = reply.strip().lower()
+        if command == "why":
+            click.echo(f"  {question.why()}", err=True)
+            continue
+        if command == "quit":
+            _save_partial(session, out)
+            sys.exit(1)
+        problem = session.answer(question, reply)
+        if problem:
+            click.echo(f"  Not taken: {problem}.", err=True)
+        else:
+            asked += 1
+    text = case_yaml(session.case_data(), complete=True)
+    case_from_data(session.case_data(), Locator("interview"), rulebase.catalogue.ids)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(out, text)
+        click.echo(f"{asked} question(s) answered; case file written to {out}", err=True)
+
+
+def _save_partial(session: Interview, out: Path | None) -> None:
+    if out is None or not all(key in session.answers for key in ("id", "name", "level")):
+        click.echo("Interview stopped; nothing saved (give --out and answer id, name and level to save).", err=True)
+        return
+    write_atomic(out, case_yaml(session.case_data(), complete=False))
+    click.echo(f"Interview stopped; answers saved to {out}. Resume with: cec-advisor interview --from {out}", err=True)

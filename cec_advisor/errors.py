@@ -32,6 +32,9 @@ class LocatedError(UserError):
 
     def __init__(self, file: str, line: int | None, field: str | None, problem: str) -> None:
         problem = " ".join(problem.split())  # always one line, whatever the source said
+        if field is not None and not field.isprintable():
+            # a key a user wrote may hold a newline or another control character: show it escaped
+            field = "".join(c if c.isprintable() else repr(c)[1:-1] for c in field)
         self.file = file
         self.line = line
         self.field = field

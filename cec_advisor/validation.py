@@ -24,21 +24,23 @@ def validate_model(model: type[ModelT], data: Any, locator: Locator, error: type
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise located(exc, locator, model, error) from None
+        raise located(exc, locator, model, error, data) from None
 
 
-def located(exc: ValidationError, locator: Locator, root: type[BaseModel], error: type[LocatedError]) -> LocatedError:
+def located(
+    exc: ValidationError, locator: Locator, root: type[BaseModel], error: type[LocatedError], data: Any
+) -> LocatedError:
     """Turn pydantic's earliest (by line) error into one located, user-facing error."""
-    return located_all(exc, locator, root, error)[0]
+    return located_all(exc, locator, root, error, data)[0]
 
 
 def located_all(
-    exc: ValidationError, locator: Locator, root: type[BaseModel], error: type[LocatedError]
+    exc: ValidationError, locator: Locator, root: type[BaseModel], error: type[LocatedError], data: Any
 ) -> list[LocatedError]:
     """Every problem pydantic found, one located error per field, in line order."""
     by_path: dict[PathKey, LocatedError] = {}
     for item in exc.errors():
-        path = data_path(item["loc"])
+        path = data_path(item["loc"], data)
         if path not in by_path:
             by_path[path] = _one(item, path, locator, root, error)
     return sorted(by_path.values(), key=lambda e: (e.line or 0, e.field or ""))
@@ -69,9 +71,23 @@ def _one(first: Any, path: PathKey, locator: Locator, root: type[BaseModel], err
     return error(locator.file, line, dotted(path) or None, message)
 
 
-def data_path(loc: tuple[int | str, ...]) -> PathKey:
-    """Drop pydantic's union and validator tags from an error location, keeping data keys."""
-    return tuple(part for part in loc if isinstance(part, int) or not any(c in part for c in "[]()"))
+def data_path(loc: tuple[int | str, ...], data: Any) -> PathKey:
+    """The part of an error location that is a path in ``data``, dropping pydantic's union and validator tags.
+
+    A location part is kept when it is a key of the mapping (or an index of the
+    list) reached so far, so any key a user wrote, whatever its characters, is kept.
+    """
+    path: list[str | int] = []
+    current = data
+    for part in loc:
+        in_mapping = isinstance(current, dict) and part in current
+        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        if in_mapping or in_list:
+            current = current[part]
+        elif not (isinstance(current, dict) and isinstance(part, str) and part == loc[-1]):
+            continue  # a pydantic union or validator tag, not a place in the data
+        path.append(part)  # a key or index in the data, or a missing required key (the last part)
+    return tuple(path)
 
 
 def keys_at(root: type[BaseModel], path: PathKey) -> list[str]:

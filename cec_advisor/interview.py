@@ -1,0 +1,401 @@
+"""Consultation: build a case file by asking only what the rules need next.
+
+The interview walks the rules in Pathway order. A rule is *live* while no
+answer so far makes one of its fact tests fail (tests of concluded decisions
+are treated as possibly true, so nothing needed is ever skipped). The next
+question is the first unanswered fact that a live rule tests; a fact that no
+live rule tests any more is never asked, because no answer to it could change
+a plan. ``why`` names the rule that needs the fact and what it tests.
+Answers already in a ``--from`` file are not asked again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cec_advisor.case import CASE_FORMAT, CASE_ID_PATTERN, ENTRY_POINTS, INDICATOR_GROUPS, case_from_data
+from cec_advisor.errors import CaseFileError
+from cec_advisor.facts import FACT_SCALES
+from cec_advisor.rulebase import FactTest, Rule, RuleBase
+from cec_advisor.scales import UNKNOWN, Scalar
+from cec_advisor.yamlsource import read_yaml
+
+IDENTITY = ("id", "name", "level")
+ASSESSED = "focus_on_learning.assessed"
+REQUESTED = "request.made"
+ENTRY = "entry_points"
+LETTERS = tuple("ABCDEFGHIJKLMNOP")
+
+QUESTIONS: dict[str, str] = {
+    "id": "Case id (lowercase letters, digits and '-', e.g. riverside-42)",
+    "name": "Name of the district or school",
+    "level": "Is this a district or a single school?",
+    "state": "Two-letter state code (e.g. IL)",
+    ENTRY: "Which diagnostic entry points brought the case? (comma-separated, or none)",
+    "anchors.board.commitment": "How committed is the board of education to working with the other two anchors?",
+    "anchors.administration.commitment": "How committed is the administration (superintendent)?",
+    "anchors.union.commitment": "How committed is the teachers union or representative group?",
+    "anchors.union.frame": "Which frame of unionism does the union work in?",
+    "anchors.written_agreement": "Is there a written constitution or compact memorialising collaboration?",
+    "anchors.relationship": "How would you describe the labor-management relationship?",
+    "anchors.interest_based_experience": "Are the anchors trained in interest-based bargaining or problem solving?",
+    "structures.district_leadership_team": "What state is the district leadership team (DLT) in?",
+    "structures.school_leadership_teams": "What state are the school leadership teams (SLTs) in?",
+    "structures.instructional_teams": "What state are the instructional teams / PLCs in?",
+    "structures.partnership_council": "What state is the Partnership Council for Continuous Improvement in?",
+    "structures.team_skills": "How strong are team skills (norms, decision making, roles, evidence of progress)?",
+    "culture.trust": "What is the level of trust across the organisation?",
+    "culture.distributed_leadership": "How far is leadership distributed beyond the top?",
+    "culture.leadership_turnover": "How many key leaders are expected to leave soon?",
+    "achievement.status": "Where is student achievement against the state average?",
+    "achievement.trend": "What is the achievement trend?",
+    "achievement.history_of_low_achievement": "Is there a history of low achievement (grant criteria)?",
+    "achievement.systemic_failure": "Is there systemic organisational failure (grant criteria)?",
+    ASSESSED: "Has a system assessment rated the Appendix C focus-on-learning indicators?",
+    REQUESTED: "Did the district ask for a specific service?",
+    "request.service": "Which service did the district ask for? (a catalogue id; see `cec-advisor services`)",
+    "request.deadline_months": "How many months until the mandated deadline, if any?",
+    "grant.sig": "Is this a School Improvement Grant (SIG) partnership?",
+    "context.strategic_plan": "Is there a strategic plan?",
+    "context.whole_child_needs": "How high are whole-child needs (adverse childhood experiences)?",
+    "context.capacity": "How many services can the organisation absorb at once (1-10)?",
+    "context.teacher_evaluation": "How does teacher evaluation work today?",
+}
+INDICATOR_NAMES = {
+    "A": "establishing the curriculum",
+    "B": "executing the curriculum",
+    "C": "clarifying and communicating the curriculum",
+    "D": "defining the assessment system",
+    "E": "assessing what each student knows and needs next",
+    "F": "frequent, timely descriptive feedback",
+    "G": "using assessment data to drive instruction",
+    "H": "using assessment data to recognise growth",
+    "I": "differentiating instruction",
+    "J": "aligning interventions",
+    "K": "aligning enrichments",
+    "L": "optimal learning environment",
+    "M": "examining learning practices",
+    "N": "judging quality work",
+    "O": "training and support",
+    "P": "organising and allocating resources",
+}
+for _letter, _meaning in INDICATOR_NAMES.items():
+    QUESTIONS[f"focus_on_learning.{_letter}"] = f"Indicator {_letter}, {_meaning}: rating 1-4?"
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question: the fact it fills, its wording, the allowed answers and the rule that needs it."""
+
+    path: str
+    text: str
+    options: str
+    rule: Rule | None
+
+    def why(self) -> str:
+        """Explain which rule needs this fact and what it tests."""
+        if self.rule is None:
+            return "Every case file needs an id, a name and a level."
+        tests = "; ".join(_describe(t) for t in _tests(self.rule) if self.path in _sources(t.path))
+        return f"Rule {self.rule.id} ({self.rule.title}) needs this: it tests {tests}. Source: {self.rule.source}."
+
+
+class Interview:
+    """The state of one consultation: the answers so far and what to ask next."""
+
+    def __init__(self, rulebase: RuleBase, answers: dict[str, Any] | None = None) -> None:
+        self.rulebase = rulebase
+        self.answers: dict[str, Any] = dict(answers or {})
+
+    def next_question(self) -> Question | None:
+        """The next question to ask, or ``None`` when nothing more can change the plan."""
+        for path in IDENTITY:
+            if path not in self.answers:
+                return self._question(path, None)
+        for rule in self.rulebase.rules:
+            if not self._live(rule):
+                continue
+            for test in _tests(rule):
+                for source in _sources(test.path):
+                    if source not in self.answers and self._askable(source):
+                        return self._question(source, rule)
+        return None
+
+    def answer(self, question: Question, text: str) -> str | None:
+        """Record an answer to ``question``; return a message saying what was wrong, or ``None`` if taken."""
+        try:
+            self.answers[question.path] = parse_answer(question.path, text, self.rulebase.catalogue.ids)
+        except ValueError as exc:
+            return str(exc)
+        if question.path == ASSESSED and self.answers[ASSESSED] is False:
+            self.answers.update({f"focus_on_learning.{x}": UNKNOWN for x in LETTERS})
+        if question.path == REQUESTED and self.answers[REQUESTED] is False:
+            self.answers.update({"request.service": UNKNOWN, "request.deadline_months": UNKNOWN})
+        return None
+
+    def case_data(self) -> dict[str, Any]:
+        """The answers as case-file data (what :func:`write_case` writes)."""
+        data: dict[str, Any] = {"format": CASE_FORMAT}
+        for path, value in self.answers.items():
+            if path == ASSESSED:
+                if value is True:
+                    data.setdefault("focus_on_learning", {})
+                continue
+            if path == REQUESTED or (path.startswith("request.") and self.answers.get(REQUESTED) is not True):
+                continue
+            if path.startswith("focus_on_learning.") and self.answers.get(ASSESSED) is not True:
+                continue
+            _put(data, path, value)
+        return data
+
+    def _question(self, path: str, rule: Rule | None) -> Question:
+        return Question(path, QUESTIONS[path], options_for(path), rule)
+
+    def _askable(self, path: str) -> bool:
+        if path.startswith("focus_on_learning.") and path != ASSESSED:
+            return self.answers.get(ASSESSED) is True
+        if path.startswith("request.") and path != REQUESTED:
+            return self.answers.get(REQUESTED) is True
+        return True
+
+    def _live(self, rule: Rule) -> bool:
+        if any(self._fails(test) for test in rule.when.facts):
+            return False
+        for group in rule.when.any_groups:
+            if all(any(self._fails(test) for test in option) for option in group):
+                return False
+        return True
+
+    def _fails(self, test: FactTest) -> bool:
+        known, value = self._value(test.path)
+        return known and not holds(test, value)
+
+    def _value(self, path: str) -> tuple[bool, Any]:
+        """(known, value) of a fact path, derived from the answers where needed."""
+        if path.startswith("entry_points."):
+            if ENTRY not in self.answers:
+                return False, None
+            return True, path.removeprefix("entry_points.") in self.answers[ENTRY]
+        group = path.removeprefix("focus_on_learning.")
+        if group in INDICATOR_GROUPS:
+            if self.answers.get(ASSESSED) is False:
+                return True, UNKNOWN
+            ratings = [self.answers.get(f"focus_on_learning.{x}") for x in INDICATOR_GROUPS[group]]
+            if ASSESSED not in self.answers or any(r is None for r in ratings):
+                return False, None
+            known = [int(r) for r in ratings if r is not None and r != UNKNOWN]
+            return True, round(sum(known) / len(known), 2) if known else UNKNOWN
+        if path in self.answers:
+            return True, self.answers[path]
+        if (path.startswith("focus_on_learning.") and self.answers.get(ASSESSED) is False) or (
+            path.startswith("request.") and self.answers.get(REQUESTED) is False
+        ):
+            return True, UNKNOWN
+        return False, None
+
+
+def holds(test: FactTest, value: Any) -> bool:
+    """Whether a fact test holds for a known value (``unknown`` included)."""
+    if test.op == "in":
+        return any(v == value and type(v) is type(value) for v in test.values)
+    if value == UNKNOWN or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    bound = test.values[0]
+    assert isinstance(bound, (int, float))
+    return {"lt": value < bound, "lte": value <= bound, "gt": value > bound, "gte": value >= bound}[test.op]
+
+
+def _tests(rule: Rule) -> Iterator[FactTest]:
+    yield from rule.when.facts
+    for group in rule.when.any_groups:
+        for option in group:
+            yield from option
+
+
+def _sources(path: str) -> tuple[str, ...]:
+    """The questions that settle a fact path (derived facts come from several answers)."""
+    if path.startswith("entry_points."):
+        return (ENTRY,)
+    group = path.removeprefix("focus_on_learning.")
+    if group in INDICATOR_GROUPS:
+        return (ASSESSED, *(f"focus_on_learning.{x}" for x in INDICATOR_GROUPS[group]))
+    if path.startswith("focus_on_learning.") and path != ASSESSED:
+        return (ASSESSED, path)
+    if path.startswith("request.") and path != REQUESTED:
+        return (REQUESTED, path)
+    return (path,)
+
+
+def _describe(test: FactTest) -> str:
+    if test.op == "in":
+        shown = " or ".join(_show(v) for v in test.values)
+        return f"{test.path} is {shown}"
+    symbols = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+    return f"{test.path} {symbols[test.op]} {test.values[0]}"
+
+
+def _show(value: Scalar) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def options_for(path: str) -> str:
+    """The allowed answers to a question, in words."""
+    if path == "id":
+        return "lowercase letters, digits and '-'"
+    if path == "name":
+        return "any text"
+    if path == "level":
+        return "district | school"
+    if path == ENTRY:
+        return f"{' | '.join(ENTRY_POINTS)} (comma-separated) | none"
+    if path in (ASSESSED, REQUESTED):
+        return "yes | no (unknown counts as no)"
+    scale = FACT_SCALES[path]
+    meaning = f" - {scale.meaning}" if scale.meaning else ""
+    return scale.describe().replace("true | false", "yes | no") + meaning
+
+
+def parse_answer(path: str, text: str, service_ids: Iterable[str]) -> Any:
+    """Turn a typed answer into a case value, or raise ``ValueError`` saying what is allowed."""
+    answer = text.strip()
+    if path == "id":
+        if not re.fullmatch(CASE_ID_PATTERN, answer):
+            raise ValueError("use lowercase letters, digits and '-', starting with a letter or digit (up to 64)")
+        return answer
+    if path == "name":
+        if not answer:
+            raise ValueError("a name is required")
+        return answer
+    if path == "level":
+        if answer not in ("district", "school"):
+            raise ValueError("answer district or school")
+        return answer
+    if path == ENTRY:
+        if answer.lower() in ("", "none", "unknown", "?"):
+            return []
+        points = [p.strip() for p in answer.split(",") if p.strip()]
+        wrong = [p for p in points if p not in ENTRY_POINTS]
+        if wrong:
+            raise ValueError(f"{', '.join(wrong)}: not an entry point; choose from {', '.join(ENTRY_POINTS)}")
+        return list(dict.fromkeys(points))
+    if path in (ASSESSED, REQUESTED):
+        if answer.lower() in ("unknown", "?"):
+            return False  # an assessment or a request nobody knows of counts as none
+        return _yes_no(answer, allow_unknown=False)
+    scale = FACT_SCALES[path]
+    if answer.lower() in ("unknown", "?", "dont know", "don't know"):
+        if scale.required:
+            raise ValueError("this one needs an answer")
+        return UNKNOWN
+    value: Any = answer
+    if scale.kind == "bool":
+        value = _yes_no(answer, allow_unknown=True)
+    elif scale.kind == "int":
+        if not re.fullmatch(r"-?\d+", answer):
+            raise ValueError(f"expected {scale.describe()}")
+        value = int(answer)
+    elif scale.kind == "enum" and answer.isdigit() and 1 <= int(answer) <= len(scale.values):
+        value = scale.values[int(answer) - 1]
+    scale.check(value)
+    if scale.kind == "service" and value not in set(service_ids):
+        raise ValueError(f"{value!r} is not a service id; see `cec-advisor services`")
+    return value
+
+
+def _yes_no(answer: str, *, allow_unknown: bool) -> bool:
+    lowered = answer.lower()
+    if lowered in ("y", "yes", "true"):
+        return True
+    if lowered in ("n", "no", "false"):
+        return False
+    raise ValueError("answer yes or no" + (" (or unknown)" if allow_unknown else ""))
+
+
+def _put(data: dict[str, Any], path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    target = data
+    for part in parents:
+        target = target.setdefault(part, {})
+    target[last] = value
+
+
+def answers_from_file(path: Path, rulebase: RuleBase) -> dict[str, Any]:
+    """Read a (possibly partial) case file as answers, so a resumed interview skips them."""
+    document = read_yaml(path, CaseFileError)
+    data = document.data
+    if not isinstance(data, dict):
+        raise CaseFileError(str(path), 1, None, "a case file must be a mapping of keys")
+    if all(key in data for key in IDENTITY):
+        try:
+            case_from_data(data, document.locator, rulebase.catalogue.ids)
+        except CaseFileError as exc:
+            if "required key is missing" not in str(exc):
+                raise  # a partial file may lack answers, but what it has must be valid
+    answers: dict[str, Any] = {}
+    _flatten(data, "", answers)
+    answers.pop("format", None)
+    if "focus_on_learning" in data:
+        answers[ASSESSED] = True
+    if "request" in data:
+        answers[REQUESTED] = True
+    if ENTRY in data:
+        answers[ENTRY] = list(data[ENTRY])
+    return answers
+
+
+def _flatten(data: dict[str, Any], prefix: str, out: dict[str, Any]) -> None:
+    for key, value in data.items():
+        if isinstance(value, dict):
+            _flatten(value, f"{prefix}{key}.", out)
+        elif key != ENTRY or prefix:
+            out[f"{prefix}{key}"] = value
+
+
+def case_yaml(data: dict[str, Any], *, complete: bool) -> str:
+    """Write case data as a commented case file, blocks in the order of the case format."""
+    import yaml
+
+    header = [
+        "# Case file written by `cec-advisor interview`.",
+        "# Facts the rules did not need were not asked and are left out (they count as unknown).",
+    ]
+    if not complete:
+        header.append("# INCOMPLETE: resume with `cec-advisor interview --from THIS_FILE`.")
+    lines = [*header, f"format: {CASE_FORMAT}"]
+    order = [
+        "id",
+        "name",
+        "level",
+        "state",
+        "entry_points",
+        "anchors",
+        "structures",
+        "culture",
+        "achievement",
+        "focus_on_learning",
+        "request",
+        "grant",
+        "context",
+    ]
+    comments = {
+        "anchors": "Pathway Step 1: the three anchors (002)",
+        "structures": "Pathway Step 4: collaborative structures (002; 001)",
+        "culture": "Trust and leadership",
+        "achievement": "Achievement against the state average; grant criteria",
+        "focus_on_learning": "002 Appendix C indicators, 1 absent .. 4 in place system-wide",
+        "request": "The district's own request (002 Step 2, Appendix D)",
+        "grant": "School Improvement Grant (000, 001, 003)",
+        "context": "Planning context",
+    }
+    for key in order:
+        if key not in data:
+            continue
+        if key in comments:
+            lines.append(f"# {comments[key]}")
+        block = yaml.safe_dump({key: data[key]}, sort_keys=False, allow_unicode=True, default_flow_style=False)
+        lines.append(block.rstrip("\n"))
+    return "\n".join(lines) + "\n"
