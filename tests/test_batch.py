@@ -46,6 +46,7 @@ def test_batch_plans_good_cases_and_lists_bad_ones(tmp_path: Path, corpus: Path)
     assert len(produced) == good * 3 + 1
     assert "washington-high-sig.json" not in produced and "riverside-42.html" in produced
     assert not [p for p in out.iterdir() if p.name.startswith(".")], "temporary files left behind"
+    assert "Planning" not in result.stderr, "no progress bar when output is not a terminal"
 
 
 def test_summary_csv_has_one_correct_row_per_case(tmp_path: Path, corpus: Path) -> None:
