@@ -12,7 +12,7 @@ Answers already in a ``--from`` file are not asked again.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from typing import Any
 from cec_advisor.case import CASE_FORMAT, CASE_ID_PATTERN, ENTRY_POINTS, INDICATOR_GROUPS, case_from_data
 from cec_advisor.errors import CaseFileError
 from cec_advisor.facts import FACT_SCALES
-from cec_advisor.rulebase import FactTest, Rule, RuleBase
+from cec_advisor.rulebase import FactTest, Rule, RuleBase, fact_tests, holds
 from cec_advisor.scales import UNKNOWN, Scalar
 from cec_advisor.yamlsource import read_yaml
 
@@ -100,7 +100,7 @@ class Question:
         """Explain which rule needs this fact and what it tests."""
         if self.rule is None:
             return "Every case file needs an id, a name and a level."
-        tests = "; ".join(_describe(t) for t in _tests(self.rule) if self.path in _sources(t.path))
+        tests = "; ".join(_describe(t) for t in fact_tests(self.rule) if self.path in _sources(t.path))
         return f"Rule {self.rule.id} ({self.rule.title}) needs this: it tests {tests}. Source: {self.rule.source}."
 
 
@@ -119,7 +119,7 @@ class Interview:
         for rule in self.rulebase.rules:
             if not self._live(rule):
                 continue
-            for test in _tests(rule):
+            for test in fact_tests(rule):
                 for source in _sources(test.path):
                     if source not in self.answers and self._askable(source):
                         return self._question(source, rule)
@@ -196,24 +196,6 @@ class Interview:
         ):
             return True, UNKNOWN
         return False, None
-
-
-def holds(test: FactTest, value: Any) -> bool:
-    """Whether a fact test holds for a known value (``unknown`` included)."""
-    if test.op == "in":
-        return any(v == value and type(v) is type(value) for v in test.values)
-    if value == UNKNOWN or isinstance(value, bool) or not isinstance(value, (int, float)):
-        return False
-    bound = test.values[0]
-    assert isinstance(bound, (int, float))
-    return {"lt": value < bound, "lte": value <= bound, "gt": value > bound, "gte": value >= bound}[test.op]
-
-
-def _tests(rule: Rule) -> Iterator[FactTest]:
-    yield from rule.when.facts
-    for group in rule.when.any_groups:
-        for option in group:
-            yield from option
 
 
 def _sources(path: str) -> tuple[str, ...]:

@@ -74,6 +74,7 @@ class DecisionOutcome:
     title: str
     value: Scalar | None
     reasons: tuple[Reason, ...]
+    options: tuple[Scalar, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,9 @@ def build_plan(case: Case, facts: Facts, result: RunResult, rulebase: RuleBase) 
         case_name=case.name,
         level=case.level,
         decisions=tuple(
-            DecisionOutcome(d.id, d.title, result.value(d.id) if d.single else None, tuple(decided.get(d.id, ())))
+            DecisionOutcome(
+                d.id, d.title, result.value(d.id) if d.single else None, tuple(decided.get(d.id, ())), d.values
+            )
             for d in rulebase.decisions.values()
         ),
         greatest_areas_of_need=needs,

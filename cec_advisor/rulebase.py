@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -464,6 +465,25 @@ def reads(condition: Condition, then: ThenModel) -> tuple[str, ...]:
     """The case facts a firing of the rule reports: those tested, plus the requested service it recommends."""
     paths = condition.fact_paths()
     return (*paths, "request.service") if then.recommend_requested and "request.service" not in paths else paths
+
+
+def holds(test: FactTest, value: Any) -> bool:
+    """Whether a fact test holds for a known value (``unknown`` included)."""
+    if test.op == "in":
+        return any(v == value and type(v) is type(value) for v in test.values)
+    if value == UNKNOWN or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    bound = test.values[0]
+    assert isinstance(bound, (int, float))
+    return {"lt": value < bound, "lte": value <= bound, "gt": value > bound, "gte": value >= bound}[test.op]
+
+
+def fact_tests(rule: Rule) -> Iterator[FactTest]:
+    """Every fact test of a rule, in the order written (any-group options included)."""
+    yield from rule.when.facts
+    for group in rule.when.any_groups:
+        for option in group:
+            yield from option
 
 
 def _contains(values: tuple[Scalar, ...], item: Scalar) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
+from cec_advisor.diagram import build_diagram, to_svg
 from cec_advisor.plan import Plan, PlannedService, Reason
 from cec_advisor.render.labels import ELEMENT_NAMES, STEP_NAMES, SUMMARY_DECISIONS, show_value
 
@@ -43,6 +44,9 @@ def render_html(plan: Plan) -> str:
     ]
     parts += _alerts(plan)
     parts += _decisions(plan)
+    parts += ['<h2 id="path">The path through the Pathway</h2>',
+              "<p>Highlighted: the decisions taken for this case; grey: the branches not taken.</p>",
+              to_svg(build_diagram(plan))]
     parts += _timeline(plan)
     parts += ["<h2>The services, in order</h2>"]
     parts += [_service(service) for service in plan.services]

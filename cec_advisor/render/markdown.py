@@ -8,6 +8,7 @@ Every sentence about *why* comes from a rule's ``because`` (via the plan).
 
 from __future__ import annotations
 
+from cec_advisor.diagram import build_diagram, to_mermaid
 from cec_advisor.plan import Plan, PlannedService, Reason
 from cec_advisor.render.labels import ELEMENT_NAMES, STEP_NAMES, SUMMARY_DECISIONS, show_value
 
@@ -48,6 +49,9 @@ def render_markdown(plan: Plan) -> str:
         lines.append(f"**{label}: {show_value(outcome.value)}**")
         lines += _reason_lines(outcome.reasons)
         lines.append("")
+    lines += ["## The path through the Pathway", "",
+              "Highlighted: the decisions taken for this case; grey: the branches not taken.", "",
+              "```mermaid", to_mermaid(build_diagram(plan)).rstrip("\n"), "```", ""]
     lines += _services_section(plan)
     lines += ["## Framework for Change", ""]
     for element, name in ELEMENT_NAMES.items():

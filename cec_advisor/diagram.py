@@ -1,0 +1,168 @@
+"""A picture of the path a case took through the Pathway: Mermaid, Graphviz DOT, or inline SVG.
+
+Each Pathway decision is a column holding every value it can take (from
+``decisions.yaml``); the value the rules concluded is highlighted and the
+branches not taken are greyed. The edges follow the taken values and are
+labelled with the rules that concluded the next decision (from the trace).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from html import escape
+
+from cec_advisor.plan import Plan
+from cec_advisor.render.labels import show_value
+
+COLUMNS = (
+    ("commitment", 1, "Commitment"),
+    ("transformation_possible", 1, "Transformation possible"),
+    ("readiness", 2, "Readiness"),
+    ("emphasis", 3, "Emphasis"),
+    ("plan_type", 3, "Plan type"),
+    ("track", 3, "Track"),
+)
+
+
+@dataclass(frozen=True)
+class Node:
+    """One box: a decision value (or the structures / support summary), taken or not."""
+
+    id: str
+    label: str
+    step: int
+    taken: bool
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A step along the taken path, labelled with the rules that concluded its target."""
+
+    source: str
+    target: str
+    label: str
+
+
+@dataclass(frozen=True)
+class PathDiagram:
+    """The nodes in columns, and the edges of the path taken."""
+
+    columns: tuple[tuple[str, tuple[Node, ...]], ...]
+    edges: tuple[Edge, ...]
+
+
+def build_diagram(plan: Plan) -> PathDiagram:
+    """The diagram model of ``plan``: every value of each decision, the taken ones marked."""
+    columns: list[tuple[str, tuple[Node, ...]]] = []
+    path: list[tuple[str, str]] = []
+    for decision, step, title in COLUMNS:
+        outcome = next(d for d in plan.decisions if d.decision == decision)
+        taken_value = outcome.value
+        nodes = tuple(
+            Node(f"{decision}_{_slug(value)}", f"{title}: {show_value(value)}", step,
+                 value == taken_value and type(value) is type(taken_value))
+            for value in outcome.options
+        )
+        columns.append((title, nodes))
+        rules = ", ".join(dict.fromkeys(r.rule for r in outcome.reasons))
+        taken = next((n.id for n in nodes if n.taken), None)
+        if taken:
+            path.append((taken, rules))
+    structures = [s for s in plan.services if s.step == 4]
+    support = [s for s in plan.services if s.step == 5]
+    step4 = Node("structures", "Structures: " + (" → ".join(s.id for s in structures) or "none needed"), 4,
+                 bool(structures))
+    needs = ", ".join(plan.greatest_areas_of_need) or "no area of need"
+    step5 = Node("support", f"Targeted support: {len(support)} services ({needs})", 5, bool(support))
+    columns += [("Structures", (step4,)), ("Targeted support", (step5,))]
+    structure_rules = ", ".join(dict.fromkeys(r.rule for s in structures for r in s.reasons))
+    support_rules = ", ".join(dict.fromkeys(r.rule for s in support for r in s.reasons))
+    path += [("structures", structure_rules), ("support", support_rules)]
+    edges = tuple(Edge(a[0], b[0], b[1]) for a, b in itertools.pairwise(path))
+    return PathDiagram(tuple(columns), edges)
+
+
+def to_mermaid(diagram: PathDiagram) -> str:
+    """The diagram as a Mermaid flowchart (left to right; untaken branches greyed)."""
+    lines = ["flowchart LR"]
+    for index, (title, nodes) in enumerate(diagram.columns):
+        step = nodes[0].step
+        lines.append(f'  subgraph c{index}["Step {step}: {_mermaid(title)}"]')
+        lines.append("    direction TB")
+        lines += [f'    {node.id}["{_mermaid(node.label)}"]' for node in nodes]
+        lines.append("  end")
+    for edge in diagram.edges:
+        label = f"|{_mermaid(edge.label)}|" if edge.label else ""
+        lines.append(f"  {edge.source} -->{label} {edge.target}")
+    lines.append("  classDef taken fill:#d6eaff,stroke:#2e6fb7,stroke-width:2px,color:#111")
+    lines.append("  classDef notTaken fill:#f2f2f2,stroke:#c8c8c8,color:#9a9a9a,stroke-dasharray:4 3")
+    taken = [n.id for _, nodes in diagram.columns for n in nodes if n.taken]
+    other = [n.id for _, nodes in diagram.columns for n in nodes if not n.taken]
+    if taken:
+        lines.append(f"  class {','.join(taken)} taken")
+    if other:
+        lines.append(f"  class {','.join(other)} notTaken")
+    return "\n".join(lines) + "\n"
+
+
+def to_dot(diagram: PathDiagram) -> str:
+    """The diagram as Graphviz DOT (left to right; untaken branches grey and dashed)."""
+    lines = ["digraph pathway {", "  rankdir=LR;", '  node [shape=box, style="rounded,filled", fontname="Helvetica"];']
+    for index, (title, nodes) in enumerate(diagram.columns):
+        lines.append(f"  subgraph cluster_{index} {{")
+        lines.append(f'    label="Step {nodes[0].step}: {_dot(title)}"; color="#bbbbbb";')
+        for node in nodes:
+            style = ('fillcolor="#d6eaff", color="#2e6fb7", penwidth=2' if node.taken
+                     else 'fillcolor="#f2f2f2", color="#c8c8c8", fontcolor="#9a9a9a", style="rounded,filled,dashed"')
+            lines.append(f'    {node.id} [label="{_dot(node.label)}", {style}];')
+        lines.append("  }")
+    for edge in diagram.edges:
+        lines.append(f'  {edge.source} -> {edge.target} [label="{_dot(edge.label)}"];')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def to_svg(diagram: PathDiagram) -> str:
+    """The diagram as inline SVG for the HTML report (no scripts, no external assets)."""
+    width, box_w, box_h, gap_x, gap_y, top = 0, 150, 34, 26, 8, 30
+    positions: dict[str, tuple[int, int]] = {}
+    parts: list[str] = []
+    height = 0
+    for index, (title, nodes) in enumerate(diagram.columns):
+        x = 10 + index * (box_w + gap_x)
+        parts.append(f'<text x="{x}" y="18" font-size="11" font-weight="bold">'
+                     f"Step {nodes[0].step}: {escape(title)}</text>")
+        for row, node in enumerate(nodes):
+            y = top + row * (box_h + gap_y)
+            positions[node.id] = (x, y)
+            fill, stroke, ink = ("#d6eaff", "#2e6fb7", "#111") if node.taken else ("#f2f2f2", "#c8c8c8", "#9a9a9a")
+            dash = "" if node.taken else ' stroke-dasharray="4 3"'
+            label = node.label.split(": ", 1)[-1]
+            short = label if len(label) <= 24 else label[:23] + "…"
+            parts.append(f'<g><title>{escape(node.label)}</title><rect x="{x}" y="{y}" width="{box_w}" '
+                         f'height="{box_h}" rx="6" fill="{fill}" stroke="{stroke}"{dash}/>'
+                         f'<text x="{x + 8}" y="{y + 21}" font-size="12" fill="{ink}">{escape(short)}</text></g>')
+            height = max(height, y + box_h)
+        width = x + box_w + 10
+    for edge in diagram.edges:
+        (x1, y1), (x2, y2) = positions[edge.source], positions[edge.target]
+        parts.insert(0, f'<line x1="{x1 + box_w}" y1="{y1 + box_h // 2}" x2="{x2}" y2="{y2 + box_h // 2}" '
+                        f'stroke="#2e6fb7" stroke-width="2"><title>{escape(edge.label)}</title></line>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 10}" role="img" '
+            f'aria-label="The path this case took through the Pathway">' + "".join(parts) + "</svg>")
+
+
+def _slug(value: object) -> str:
+    return str(value).lower().replace(" ", "_").replace("-", "_")
+
+
+def _mermaid(text: str) -> str:
+    return text.replace('"', "#quot;").replace("|", "#124;")
+
+
+def _dot(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+__all__ = ["PathDiagram", "build_diagram", "to_dot", "to_mermaid", "to_svg"]

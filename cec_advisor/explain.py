@@ -1,0 +1,538 @@
+"""Explanations for trainers: how (the walk), why (proof trees), why not, and what if.
+
+Everything here is read from a plan's trace (the rule firings the engine made)
+and from the rule files; nothing re-decides anything. ``why_not`` evaluates a
+rule's written conditions against the case, and searches for the smallest
+change of case facts that brings a service in by re-planning each candidate
+through the real engine.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from cec_advisor.advisor import Advisor
+from cec_advisor.case import INDICATOR_GROUPS, Case, case_from_data
+from cec_advisor.catalogue_view import recommending_rules
+from cec_advisor.engine import Firing
+from cec_advisor.errors import CecError, UserError
+from cec_advisor.facts import FACT_SCALES, Facts, case_facts
+from cec_advisor.plan import Plan
+from cec_advisor.render.labels import STEP_NAMES
+from cec_advisor.rulebase import (
+    ELEMENT_DECISION,
+    SERVICE_DECISION,
+    FactTest,
+    Rule,
+    RuleBase,
+    fact_tests,
+    fill_placeholders,
+    holds,
+)
+from cec_advisor.scales import UNKNOWN, Scalar
+from cec_advisor.validation import suggest
+from cec_advisor.yamlsource import Locator
+
+ORDERING_DECISIONS = ("step1_first", "diagnose_first", "defer_later_work", "phasing", "assumed_capacity")
+KEY_DECISIONS = ("commitment", "transformation_possible", "readiness", "emphasis", "plan_type")
+
+
+# ---------------------------------------------------------------- how: the walk
+
+
+@dataclass(frozen=True)
+class StepWalk:
+    """The firings of one Pathway step, in firing order."""
+
+    step: int
+    title: str
+    firings: tuple[Firing, ...]
+
+
+def walk(plan: Plan) -> list[StepWalk]:
+    """The Pathway walked step by step: each step's rule firings in the order the engine made them."""
+    return [
+        StepWalk(step, STEP_NAMES[step], tuple(f for f in plan.trace if f.step == step)) for step in STEP_NAMES
+    ]
+
+
+# ---------------------------------------------------------------- why: proof trees
+
+
+@dataclass
+class ProofNode:
+    """One node of a proof tree: a claim, the rule behind it (if any), and what that rule used."""
+
+    claim: str
+    rule: str | None = None
+    title: str = ""
+    source: str = ""
+    because: str = ""
+    children: list[ProofNode] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The tree as JSON-ready data."""
+        data: dict[str, Any] = {"claim": self.claim}
+        if self.rule:
+            data.update({"rule": self.rule, "title": self.title, "source": self.source, "because": self.because})
+        data["children"] = [child.as_dict() for child in self.children]
+        return data
+
+    def lines(self, depth: int = 0) -> Iterator[str]:
+        """The tree as indented text lines."""
+        pad = "  " * depth
+        rule = f"  [{self.rule}: {self.title}; {self.source}]" if self.rule else ""
+        yield f"{pad}- {self.claim}{rule}"
+        if self.because:
+            yield f"{pad}    {self.because}"
+        for child in self.children:
+            yield from child.lines(depth + 1)
+
+
+def _concluded(firing: Firing, rulebase: RuleBase) -> list[tuple[str, Scalar]]:
+    rule = rulebase.by_id[firing.rule]
+    pairs: list[tuple[str, Scalar]] = [(d, rule.then.conclude[d]) for d in firing.decisions]
+    pairs += [(SERVICE_DECISION, s) for s in firing.services]
+    return pairs
+
+
+class _Prover:
+    """Builds proof trees from a plan's trace."""
+
+    def __init__(self, plan: Plan, rulebase: RuleBase) -> None:
+        self.plan = plan
+        self.rulebase = rulebase
+        self.decision_names = {*rulebase.decisions, SERVICE_DECISION, ELEMENT_DECISION}
+
+    def concluders(self, decision: str, value: Scalar) -> list[Firing]:
+        return [
+            f for f in self.plan.trace
+            if any(d == decision and v == value and type(v) is type(value) for d, v in _concluded(f, self.rulebase))
+        ]
+
+    def firing_node(self, firing: Firing, claim: str, seen: frozenset[str]) -> ProofNode:
+        rule = self.rulebase.by_id[firing.rule]
+        node = ProofNode(claim, rule.id, rule.title, rule.source, fill_placeholders(rule.because, dict(firing.facts)))
+        for name, value in firing.facts.items():
+            if name in self.decision_names:
+                node.children.append(self.decision_node(name, value, seen | {rule.id}))
+            else:
+                node.children.append(ProofNode(f"case fact {name} = {_show(value)}"))
+        return node
+
+    def decision_node(self, decision: str, value: Scalar, seen: frozenset[str]) -> ProofNode:
+        label = f"service {value} is recommended" if decision == SERVICE_DECISION else f"{decision} = {_show(value)}"
+        node = ProofNode(label)
+        for firing in self.concluders(decision, value):
+            if firing.rule in seen:
+                continue
+            node.children.append(self.firing_node(firing, f"concluded by {firing.rule}", seen))
+        return node
+
+
+def why(plan: Plan, rulebase: RuleBase, service_id: str) -> ProofNode:
+    """The proof tree of a service in the plan: the rules that recommended and placed it, down to case facts."""
+    _known_service(rulebase, service_id)
+    service = plan.service(service_id)
+    if service is None:
+        raise UserError(f"{service_id} is not in this plan; ask why-not instead")
+    prover = _Prover(plan, rulebase)
+    deferred = " (deferred)" if service.deferred else ""
+    where = f"service {service.order} of {len(plan.services)}, phase {service.phase}{deferred}"
+    root = ProofNode(f"{service_id} is {where}")
+    recommended = ProofNode("recommended because")
+    for firing in prover.concluders(SERVICE_DECISION, service_id):
+        recommended.children.append(prover.firing_node(firing, f"{firing.rule} recommends it", frozenset()))
+    root.children.append(recommended)
+    placed = ProofNode("placed where it is because")
+    for prerequisite in service.after:
+        placed.children.append(ProofNode(f"it builds on {prerequisite} (prerequisite in services.yaml)"))
+    for decision in ORDERING_DECISIONS:
+        value = plan.value(decision)
+        if value is not None:
+            placed.children.append(prover.decision_node(decision, value, frozenset()))
+    if placed.children:
+        root.children.append(placed)
+    return root
+
+
+# ---------------------------------------------------------------- why not
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """The first condition of a rule that failed on this case."""
+
+    rule: str
+    title: str
+    needed: str
+    actual: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to a case: the case-file path to set (``None`` removes it), and the fact as a user reads it."""
+
+    path: str
+    value: Any
+    fact: str
+    shown: Any
+
+
+@dataclass
+class WhyNot:
+    """Why a service is not in the plan (or deferred), and the smallest change found that brings it in."""
+
+    service: str
+    status: str
+    blockers: list[Blocker]
+    change: list[Change] | None
+    tried: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return {
+            "service": self.service,
+            "status": self.status,
+            "blockers": [b.__dict__ for b in self.blockers],
+            "smallest_change": None if self.change is None else {c.fact: c.shown for c in self.change},
+            "plans_tried": self.tried,
+        }
+
+
+def why_not(advisor: Advisor, case: Case, service_id: str, *, budget: int = 3000) -> WhyNot:
+    """Explain why ``service_id`` is absent or deferred, and search for the smallest change that brings it in.
+
+    The search does not count simply asking for the service (the request route
+    of K7-honour-request): it looks for diagnostic facts whose change makes the
+    rules recommend the service, fewest changes first, each checked by a re-plan.
+    """
+    rulebase = advisor.rulebase
+    _known_service(rulebase, service_id)
+    plan = advisor.plan(case)
+    service = plan.service(service_id)
+    if service is not None and not service.deferred:
+        return WhyNot(service_id, "in_plan", [], [], 0)
+    status = "deferred" if service is not None else "absent"
+    facts = case_facts(case)
+    candidates = recommending_rules(rulebase, service_id)
+    blockers = [] if service is not None else [_blocker(rule, facts, plan, service_id) for rule, _ in candidates]
+    if service is not None:
+        for reason in _deferral_reasons(plan, rulebase):
+            blockers.append(reason)
+    search = [rule for rule, _ in candidates if not rule.then.recommend_requested]
+    if service is not None:
+        search += [rule for rule in rulebase.rules if "defer_later_work" in rule.then.conclude]
+    change, tried = _smallest_change(advisor, case, service_id, search, budget)
+    return WhyNot(service_id, status, blockers, change, tried)
+
+
+def _deferral_reasons(plan: Plan, rulebase: RuleBase) -> list[Blocker]:
+    reasons = []
+    for outcome in plan.decisions:
+        if outcome.decision == "defer_later_work" and outcome.value is True:
+            for reason in outcome.reasons:
+                rule = rulebase.by_id[reason.rule]
+                reasons.append(Blocker(rule.id, rule.title, "no anchor at commitment none", reason.because))
+    return reasons
+
+
+def _blocker(rule: Rule, facts: Facts, plan: Plan, service_id: str) -> Blocker:
+    """The first written condition of ``rule`` that fails on this case."""
+    for test in rule.when.facts:
+        actual = facts.get(test.path, UNKNOWN)
+        if not holds(test, actual):
+            return Blocker(rule.id, rule.title, _describe(test), f"{test.path} is {_show(actual)}")
+    for group in rule.when.any_groups:
+        if not any(all(holds(t, facts.get(t.path, UNKNOWN)) for t in option) for option in group):
+            needed = " or ".join(" and ".join(_describe(t) for t in option) for option in group)
+            actual = ", ".join(f"{p} is {_show(facts.get(p, UNKNOWN))}" for p in {t.path: 0 for o in group for t in o})
+            return Blocker(rule.id, rule.title, f"one of: {needed}", actual)
+    for decision_test in rule.when.decisions:
+        concluded = _values(plan, decision_test.decision)
+        found = any(any(v == c and type(v) is type(c) for c in concluded) for v in decision_test.values)
+        if found == decision_test.negated:
+            shown = " or ".join(_show(v) for v in decision_test.values)
+            actual = ", ".join(_show(v) for v in concluded) or "not concluded"
+            name = decision_test.decision
+            return Blocker(rule.id, rule.title, f"{name} is {shown}", f"{name} is {actual}")
+    if rule.then.recommend_requested:
+        return Blocker(rule.id, rule.title, f"request.service is {service_id}",
+                       f"request.service is {_show(facts.get('request.service', UNKNOWN))}")
+    return Blocker(rule.id, rule.title, "all its conditions hold", "it fired, but the service is still not in the plan")
+
+
+def _values(plan: Plan, decision: str) -> list[Scalar]:
+    """Every value the plan's run concluded for a decision."""
+    if decision == SERVICE_DECISION:
+        return [s.id for s in plan.services]
+    if decision == ELEMENT_DECISION:
+        return list(dict.fromkeys(s.element for s in plan.services))
+    if decision == "need":
+        return list(plan.greatest_areas_of_need)
+    value = plan.value(decision)
+    return [] if value is None else [value]
+
+
+def _smallest_change(
+    advisor: Advisor, case: Case, service_id: str, rules: list[Rule], budget: int
+) -> tuple[list[Change] | None, int]:
+    """Breadth-first over sets of 1, 2, then 3 changes; the first set whose re-plan includes the service wins."""
+    base = case.model_dump(mode="python", exclude_defaults=False)
+    changes = _candidate_changes(advisor.rulebase, rules, case, service_id)
+    tried = 0
+    for size in (1, 2, 3):
+        for combo in itertools.combinations(changes, size):
+            if _overlaps(combo):
+                continue
+            if tried >= budget:
+                return None, tried
+            tried += 1
+            if _brings_in(advisor, base, combo, service_id):
+                return list(combo), tried
+    return None, tried
+
+
+def _overlaps(combo: tuple[Change, ...]) -> bool:
+    """Two changes to the same place (or one inside the other) cannot both apply."""
+    paths = [c.path for c in combo]
+    return len(set(paths)) < len(paths) or any(a.startswith(b + ".") for a in paths for b in paths)
+
+
+def _brings_in(advisor: Advisor, base: dict[str, Any], combo: tuple[Change, ...], service_id: str) -> bool:
+    data = apply_changes(base, combo)
+    try:
+        plan = advisor.plan(case_from_data(data, Locator("why-not"), advisor.rulebase.catalogue.ids))
+    except CecError:
+        return False
+    found = plan.service(service_id)
+    return found is not None and not found.deferred
+
+
+def apply_changes(base: dict[str, Any], changes: tuple[Change, ...] | list[Change]) -> dict[str, Any]:
+    """Return a copy of case data with ``changes`` applied (dotted paths; ``None`` removes the key)."""
+    data = copy.deepcopy(base)
+    for change in changes:
+        *parents, last = change.path.split(".")
+        target = data
+        for part in parents:
+            if not isinstance(target.get(part), dict):
+                target[part] = {}
+            target = target[part]
+        if change.value is None:
+            target.pop(last, None)
+        else:
+            target[last] = copy.deepcopy(change.value)
+    return data
+
+
+def _candidate_changes(rulebase: RuleBase, rules: list[Rule], case: Case, service_id: str) -> list[Change]:
+    """Changes worth trying: facts the candidate rules test, then facts behind the decisions they need."""
+    paths: list[tuple[str, FactTest | None]] = []
+    frontier = list(rules)
+    seen_rules: set[str] = set()
+    for _ in range(3):
+        next_frontier: list[Rule] = []
+        for rule in frontier:
+            if rule.id in seen_rules:
+                continue
+            seen_rules.add(rule.id)
+            paths += [(t.path, t) for t in fact_tests(rule)]
+            if rule.then.recommend_requested:
+                paths.append(("request.service", None))
+            for needed in rule.when.decisions:
+                next_frontier += [r for r in rulebase.rules if needed.decision in r.then.conclude]
+        frontier = next_frontier
+    current = case_facts(case)
+    changes: list[Change] = []
+    for path, test in paths:
+        for change in _changes_for(path, test, current, service_id, case):
+            if change not in changes:
+                changes.append(change)
+    # Diagnostic facts first; changing or adding the district's request is tried last.
+    return sorted(changes, key=lambda change: change.path == "request")
+
+
+def _changes_for(path: str, test: FactTest | None, current: Facts, service_id: str, case: Case) -> Iterator[Change]:
+    group = path.removeprefix("focus_on_learning.")
+    if group in INDICATOR_GROUPS:
+        for rating in (1, 2, 3, 4):
+            letters = INDICATOR_GROUPS[group]
+            ratings = dict(case.focus_on_learning.model_dump() if case.focus_on_learning else {})
+            ratings.update(dict.fromkeys(letters, rating))
+            yield Change("focus_on_learning", ratings, f"focus_on_learning.{letters[0]}-{letters[-1]}", rating)
+        return
+    if path == "focus_on_learning.assessed":
+        yield Change("focus_on_learning", None if case.focus_on_learning else {}, path, not current[path])
+        return
+    if path.startswith("entry_points."):
+        point = path.removeprefix("entry_points.")
+        points = [p for p in case.entry_points if p != point] + ([] if point in case.entry_points else [point])
+        yield Change("entry_points", points, path, point not in case.entry_points)
+        return
+    if path == "request.made":
+        if case.request is None:
+            yield Change("request", {"service": service_id}, "request.service", service_id)
+        else:
+            yield Change("request", None, "request.made", False)
+        return
+    if path == "request.service":
+        request = case.request.model_dump(exclude_defaults=True) if case.request else {}
+        for value in test.values if test else ():
+            if value != UNKNOWN:
+                yield Change("request", {**request, "service": value}, "request.service", value)
+        return
+    scale = FACT_SCALES[path]
+    values: list[Any] = list(scale.known_values())
+    if scale.kind == "int" and len(values) > 10 and test is not None:
+        values = sorted({int(test.values[0]) - 1, int(test.values[0])})
+    if scale.kind in ("code", "service", "number") and test is not None:
+        values = [v for v in test.values if v != UNKNOWN]
+    if path.startswith("request.") and case.request is None:
+        return
+    if path.startswith("focus_on_learning.") and case.focus_on_learning is None:
+        for value in values:
+            yield Change("focus_on_learning", {path.split(".")[1]: value}, path, value)
+        return
+    now = current.get(path, UNKNOWN)
+    if now in values:  # nearest values first: "informal" before "none" for a formal union
+        scale_order = list(values)
+        values.sort(key=lambda value: abs(scale_order.index(value) - scale_order.index(now)))
+    for value in [*values, *([] if scale.required else [UNKNOWN])]:
+        if now != value:
+            yield Change(path, value, path, value)
+
+
+# ---------------------------------------------------------------- what if
+
+
+@dataclass(frozen=True)
+class DecisionDiff:
+    """A decision whose value changed, with the rules that concluded it before and after."""
+
+    decision: str
+    before: Scalar | None
+    after: Scalar | None
+    rules_before: tuple[str, ...]
+    rules_after: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ServiceDiff:
+    """A service added, removed, moved, re-phased, deferred or no longer deferred."""
+
+    service: str
+    change: str
+    before: str
+    after: str
+    rules: tuple[str, ...]
+
+
+@dataclass
+class WhatIf:
+    """The difference between a case's plan and the plan after changing some facts."""
+
+    changes: list[Change]
+    decisions: list[DecisionDiff]
+    services: list[ServiceDiff]
+    rules_started: list[str]
+    rules_stopped: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return {
+            "changes": {c.fact: c.shown for c in self.changes},
+            "decisions": [d.__dict__ | {"rules_before": list(d.rules_before), "rules_after": list(d.rules_after)}
+                          for d in self.decisions],
+            "services": [s.__dict__ | {"rules": list(s.rules)} for s in self.services],
+            "rules_started_firing": self.rules_started,
+            "rules_stopped_firing": self.rules_stopped,
+        }
+
+
+def parse_setting(text: str) -> Change:
+    """Parse ``PATH=VALUE`` (VALUE read as YAML: numbers, true/false, null to remove) into a change."""
+    import yaml
+
+    if "=" not in text:
+        raise UserError(f"--set {text!r}: expected PATH=VALUE, e.g. culture.trust=high")
+    path, raw = text.split("=", 1)
+    path = path.strip()
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        value = raw
+    return Change(path, value, path, value)
+
+
+def what_if(advisor: Advisor, case: Case, changes: list[Change]) -> tuple[WhatIf, Plan, Plan]:
+    """Plan the case and the changed case, and say what differs and which rules made each difference."""
+    base = case.model_dump(mode="python")
+    changed_data = apply_changes(base, changes)
+    where = f"--set {', '.join(c.path for c in changes)}"
+    try:
+        changed = case_from_data(changed_data, Locator(where), advisor.rulebase.catalogue.ids)
+    except CecError as exc:
+        raise UserError(str(exc)) from None
+    before, after = advisor.plan(case), advisor.plan(changed)
+    fired_before = [f.rule for f in before.trace]
+    fired_after = [f.rule for f in after.trace]
+    started = [r for r in dict.fromkeys(fired_after) if r not in fired_before]
+    stopped = [r for r in dict.fromkeys(fired_before) if r not in fired_after]
+    decisions = []
+    for outcome_before, outcome_after in zip(before.decisions, after.decisions, strict=True):
+        if outcome_before.value != outcome_after.value or type(outcome_before.value) is not type(outcome_after.value):
+            decisions.append(DecisionDiff(
+                outcome_before.decision, outcome_before.value, outcome_after.value,
+                tuple(r.rule for r in outcome_before.reasons), tuple(r.rule for r in outcome_after.reasons),
+            ))
+    return WhatIf(changes, decisions, _service_diffs(before, after, started + stopped), started, stopped), before, after
+
+
+def _service_diffs(before: Plan, after: Plan, changed_rules: list[str]) -> list[ServiceDiff]:
+    diffs = []
+    old = {s.id: s for s in before.services}
+    new = {s.id: s for s in after.services}
+    for service in after.services:
+        if service.id not in old:
+            diffs.append(ServiceDiff(service.id, "added", "", f"order {service.order}, phase {service.phase}",
+                                     tuple(r.rule for r in service.reasons)))
+    for service in before.services:
+        if service.id not in new:
+            diffs.append(ServiceDiff(service.id, "removed", f"order {service.order}, phase {service.phase}", "",
+                                     tuple(r.rule for r in service.reasons)))
+    for service_id in [s.id for s in after.services if s.id in old]:
+        a, b = old[service_id], new[service_id]
+        placement_rules = tuple(changed_rules)
+        if a.deferred != b.deferred:
+            diffs.append(ServiceDiff(service_id, "deferred" if b.deferred else "no longer deferred",
+                                     f"phase {a.phase}", f"phase {b.phase}", placement_rules))
+        elif a.phase != b.phase:
+            diffs.append(ServiceDiff(service_id, "re-phased", f"phase {a.phase}", f"phase {b.phase}", placement_rules))
+        elif a.order != b.order:
+            diffs.append(ServiceDiff(service_id, "moved", f"order {a.order}", f"order {b.order}", placement_rules))
+    return diffs
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _known_service(rulebase: RuleBase, service_id: str) -> None:
+    if service_id not in rulebase.catalogue:
+        raise UserError(f"no service {service_id!r} in the catalogue{suggest(service_id, rulebase.catalogue.ids)}")
+
+
+def _describe(test: FactTest) -> str:
+    if test.op == "in":
+        return f"{test.path} is {' or '.join(_show(v) for v in test.values)}"
+    return f"{test.path} {dict(lt='<', lte='<=', gt='>', gte='>=')[test.op]} {test.values[0]}"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
