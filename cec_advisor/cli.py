@@ -23,7 +23,9 @@ from cec_advisor.advisor import Advisor
 from cec_advisor.batch import collect_case_files, parse_formats, run_batch
 from cec_advisor.case import case_from_data, case_problems
 from cec_advisor.catalogue_view import describe_service, list_services
+from cec_advisor.diagram import build_diagram, to_dot, to_mermaid
 from cec_advisor.errors import CecError, UserError
+from cec_advisor.explain import firing_data, parse_setting, walk, what_if, why, why_not
 from cec_advisor.fileio import write_atomic
 from cec_advisor.interview import Interview, answers_from_file, case_yaml
 from cec_advisor.render import RENDERERS
@@ -53,6 +55,9 @@ def reports_errors(command: F) -> F:
             sys.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except Exception as exc:
             if os.environ.get("CEC_ADVISOR_DEBUG"):
                 raise
@@ -274,3 +279,178 @@ def _save_partial(session: Interview, out: Path | None) -> None:
         return
     write_atomic(out, case_yaml(session.case_data(), complete=False))
     click.echo(f"Interview stopped; answers saved to {out}. Resume with: cec-advisor interview --from {out}", err=True)
+
+
+format_option = click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Text for people, JSON for tools.",
+)
+
+
+def _emit_json(data: object) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--step", "pause", is_flag=True, help="Pause after each Pathway step (Enter to go on) on a terminal.")
+@format_option
+@rules_option
+@reports_errors
+def explain(case_file: Path, pause: bool, fmt: str, rules_dir: Path | None) -> None:
+    """Walk the Pathway step by step: each decision, the facts behind it, the rule and its source.
+
+    Example: cec-advisor explain cases/board-refuses.yaml --step
+    """
+    advisor = Advisor(rules_dir)
+    plan = advisor.plan_file(case_file)
+    steps = walk(plan)
+    if fmt == "json":
+        _emit_json(
+            {
+                "case": {"id": plan.case_id, "name": plan.case_name},
+                "steps": [
+                    {"step": s.step, "title": s.title, "firings": [firing_data(f, advisor.rulebase) for f in s.firings]}
+                    for s in steps
+                ],
+            }
+        )
+        return
+    click.echo(f"How the Pathway decided for {plan.case_name} ({plan.case_id})")
+    for walked in steps:
+        click.echo(f"\nStep {walked.step}: {walked.title}")
+        if not walked.firings:
+            click.echo("  (no rule of this step applied)")
+        for index, firing in enumerate(walked.firings, 1):
+            data = firing_data(firing, advisor.rulebase)
+            click.echo(f"  {index}. {data['rule']}: {data['title']} ({data['source']})")
+            facts = ", ".join(f"{k} = {_word(v)}" for k, v in firing.facts.items()) or "none"
+            click.echo(f"     facts: {facts}")
+            click.echo(f"     concluded: {data['concluded']}")
+            click.echo(f"     because: {data['because']}")
+        if pause and walked.step < 5:
+            click.pause(f"\n-- Enter for Step {walked.step + 1} --")
+
+
+@main.command(name="why")
+@click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("service_id")
+@format_option
+@rules_option
+@reports_errors
+def why_command(case_file: Path, service_id: str, fmt: str, rules_dir: Path | None) -> None:
+    """Show the proof tree behind a service in the plan, down to the case facts.
+
+    Example: cec-advisor why cases/riverside-adversarial.yaml instructional-model
+    """
+    advisor = Advisor(rules_dir)
+    tree = why(advisor.plan_file(case_file), advisor.rulebase, service_id)
+    if fmt == "json":
+        _emit_json(tree.as_dict())
+    else:
+        click.echo("\n".join(tree.lines()))
+
+
+@main.command(name="why-not")
+@click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("service_id")
+@click.option(
+    "--budget",
+    type=click.IntRange(1, 100_000),
+    default=3000,
+    show_default=True,
+    help="Most re-plans to try when searching for the smallest change.",
+)
+@format_option
+@rules_option
+@reports_errors
+def why_not_command(case_file: Path, service_id: str, budget: int, fmt: str, rules_dir: Path | None) -> None:
+    """Explain why a service is not in the plan (or deferred), and find the smallest change that brings it in.
+
+    Example: cec-advisor why-not cases/sustained-high-performer.yaml standards-based-curriculum
+    """
+    advisor = Advisor(rules_dir)
+    answer = why_not(advisor, advisor.load(case_file), service_id, budget=budget)
+    if fmt == "json":
+        _emit_json(answer.as_dict())
+        return
+    if answer.status == "in_plan":
+        click.echo(f"{service_id} is in the plan; ask `cec-advisor why {case_file} {service_id}`.")
+        return
+    click.echo(f"{service_id} is {'deferred' if answer.status == 'deferred' else 'not in the plan'}.")
+    click.echo("What stands in the way (the first condition that failed, per rule):")
+    for blocker in answer.blockers:
+        click.echo(f"  - {blocker.rule} ({blocker.title}): needs {blocker.needed}; here {blocker.actual}")
+    if answer.change:
+        settings = " ".join(f"--set '{c.setting()}'" for c in answer.change)
+        click.echo(f"Smallest change found ({answer.tried} re-plans tried, each through the engine):")
+        for change in answer.change:
+            click.echo(f"  {change.fact} = {_word(change.shown)}")
+        click.echo(f"Compare the plans: cec-advisor what-if {case_file} {settings}")
+    else:
+        click.echo(f"No change of up to 3 facts brings it in ({answer.tried} re-plans tried).")
+
+
+@main.command(name="what-if")
+@click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    required=True,
+    metavar="PATH=VALUE",
+    help="A case fact to change, e.g. culture.trust=high (repeatable; null removes).",
+)
+@format_option
+@rules_option
+@reports_errors
+def what_if_command(case_file: Path, settings: tuple[str, ...], fmt: str, rules_dir: Path | None) -> None:
+    """Plan the case as it is and with some facts changed, and show what differs and why.
+
+    Example: cec-advisor what-if cases/riverside-adversarial.yaml --set culture.trust=high
+    """
+    advisor = Advisor(rules_dir)
+    diff, _, _ = what_if(advisor, advisor.load(case_file), [parse_setting(text) for text in settings])
+    if fmt == "json":
+        _emit_json(diff.as_dict())
+        return
+    click.echo("Changed facts: " + ", ".join(f"{c.fact} = {_word(c.shown)}" for c in diff.changes))
+    if not diff.decisions and not diff.services:
+        click.echo("Nothing in the plan changes.")
+    for d in diff.decisions:
+        click.echo(
+            f"  {d.decision}: {_word(d.before)} -> {_word(d.after)}"
+            f"  (was {', '.join(d.rules_before) or 'no rule'}; now {', '.join(d.rules_after) or 'no rule'})"
+        )
+    marks = {"added": "+", "removed": "-"}
+    for s in diff.services:
+        where = f"{s.before} -> {s.after}" if s.before and s.after else (s.after or s.before)
+        click.echo(f"  {marks.get(s.change, '~')} {s.service} {s.change} ({where})  rules: {', '.join(s.rules)}")
+    if diff.rules_started or diff.rules_stopped:
+        click.echo(f"Rules that now fire: {', '.join(diff.rules_started) or 'none'}")
+        click.echo(f"Rules that no longer fire: {', '.join(diff.rules_stopped) or 'none'}")
+
+
+@main.command()
+@click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--dot", is_flag=True, help="Graphviz DOT instead of Mermaid.")
+@rules_option
+@reports_errors
+def diagram(case_file: Path, dot: bool, rules_dir: Path | None) -> None:
+    """Draw the path the case took through the Pathway (Mermaid, or DOT with --dot); untaken branches greyed.
+
+    Example: cec-advisor diagram cases/pera-slo-request.yaml --dot | dot -Tsvg > path.svg
+    """
+    model = build_diagram(Advisor(rules_dir).plan_file(case_file))
+    click.echo(to_dot(model) if dot else to_mermaid(model), nl=False)
+
+
+def _word(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "none" if value is None else str(value)

@@ -60,8 +60,12 @@ def build_diagram(plan: Plan) -> PathDiagram:
         outcome = next(d for d in plan.decisions if d.decision == decision)
         taken_value = outcome.value
         nodes = tuple(
-            Node(f"{decision}_{_slug(value)}", f"{title}: {show_value(value)}", step,
-                 value == taken_value and type(value) is type(taken_value))
+            Node(
+                f"{decision}_{_slug(value)}",
+                f"{title}: {show_value(value)}",
+                step,
+                value == taken_value and type(value) is type(taken_value),
+            )
             for value in outcome.options
         )
         columns.append((title, nodes))
@@ -71,8 +75,9 @@ def build_diagram(plan: Plan) -> PathDiagram:
             path.append((taken, rules))
     structures = [s for s in plan.services if s.step == 4]
     support = [s for s in plan.services if s.step == 5]
-    step4 = Node("structures", "Structures: " + (" → ".join(s.id for s in structures) or "none needed"), 4,
-                 bool(structures))
+    step4 = Node(
+        "structures", "Structures: " + (" → ".join(s.id for s in structures) or "none needed"), 4, bool(structures)
+    )
     needs = ", ".join(plan.greatest_areas_of_need) or "no area of need"
     step5 = Node("support", f"Targeted support: {len(support)} services ({needs})", 5, bool(support))
     columns += [("Structures", (step4,)), ("Targeted support", (step5,))]
@@ -113,8 +118,11 @@ def to_dot(diagram: PathDiagram) -> str:
         lines.append(f"  subgraph cluster_{index} {{")
         lines.append(f'    label="Step {nodes[0].step}: {_dot(title)}"; color="#bbbbbb";')
         for node in nodes:
-            style = ('fillcolor="#d6eaff", color="#2e6fb7", penwidth=2' if node.taken
-                     else 'fillcolor="#f2f2f2", color="#c8c8c8", fontcolor="#9a9a9a", style="rounded,filled,dashed"')
+            style = (
+                'fillcolor="#d6eaff", color="#2e6fb7", penwidth=2'
+                if node.taken
+                else 'fillcolor="#f2f2f2", color="#c8c8c8", fontcolor="#9a9a9a", style="rounded,filled,dashed"'
+            )
             lines.append(f'    {node.id} [label="{_dot(node.label)}", {style}];')
         lines.append("  }")
     for edge in diagram.edges:
@@ -131,8 +139,9 @@ def to_svg(diagram: PathDiagram) -> str:
     height = 0
     for index, (title, nodes) in enumerate(diagram.columns):
         x = 10 + index * (box_w + gap_x)
-        parts.append(f'<text x="{x}" y="18" font-size="11" font-weight="bold">'
-                     f"Step {nodes[0].step}: {escape(title)}</text>")
+        parts.append(
+            f'<text x="{x}" y="18" font-size="11" font-weight="bold">Step {nodes[0].step}: {escape(title)}</text>'
+        )
         for row, node in enumerate(nodes):
             y = top + row * (box_h + gap_y)
             positions[node.id] = (x, y)
@@ -140,17 +149,24 @@ def to_svg(diagram: PathDiagram) -> str:
             dash = "" if node.taken else ' stroke-dasharray="4 3"'
             label = node.label.split(": ", 1)[-1]
             short = label if len(label) <= 24 else label[:23] + "…"
-            parts.append(f'<g><title>{escape(node.label)}</title><rect x="{x}" y="{y}" width="{box_w}" '
-                         f'height="{box_h}" rx="6" fill="{fill}" stroke="{stroke}"{dash}/>'
-                         f'<text x="{x + 8}" y="{y + 21}" font-size="12" fill="{ink}">{escape(short)}</text></g>')
+            parts.append(
+                f'<g><title>{escape(node.label)}</title><rect x="{x}" y="{y}" width="{box_w}" '
+                f'height="{box_h}" rx="6" fill="{fill}" stroke="{stroke}"{dash}/>'
+                f'<text x="{x + 8}" y="{y + 21}" font-size="12" fill="{ink}">{escape(short)}</text></g>'
+            )
             height = max(height, y + box_h)
         width = x + box_w + 10
     for edge in diagram.edges:
         (x1, y1), (x2, y2) = positions[edge.source], positions[edge.target]
-        parts.insert(0, f'<line x1="{x1 + box_w}" y1="{y1 + box_h // 2}" x2="{x2}" y2="{y2 + box_h // 2}" '
-                        f'stroke="#2e6fb7" stroke-width="2"><title>{escape(edge.label)}</title></line>')
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 10}" role="img" '
-            f'aria-label="The path this case took through the Pathway">' + "".join(parts) + "</svg>")
+        parts.insert(
+            0,
+            f'<line x1="{x1 + box_w}" y1="{y1 + box_h // 2}" x2="{x2}" y2="{y2 + box_h // 2}" '
+            f'stroke="#2e6fb7" stroke-width="2"><title>{escape(edge.label)}</title></line>',
+        )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 10}" role="img" '
+        f'aria-label="The path this case took through the Pathway">' + "".join(parts) + "</svg>"
+    )
 
 
 def _slug(value: object) -> str:

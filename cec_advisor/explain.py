@@ -55,9 +55,21 @@ class StepWalk:
 
 def walk(plan: Plan) -> list[StepWalk]:
     """The Pathway walked step by step: each step's rule firings in the order the engine made them."""
-    return [
-        StepWalk(step, STEP_NAMES[step], tuple(f for f in plan.trace if f.step == step)) for step in STEP_NAMES
-    ]
+    return [StepWalk(step, STEP_NAMES[step], tuple(f for f in plan.trace if f.step == step)) for step in STEP_NAMES]
+
+
+def firing_data(firing: Firing, rulebase: RuleBase) -> dict[str, Any]:
+    """One firing as a trainer reads it: rule, title, source, facts, what it concluded, and its because."""
+    rule = rulebase.by_id[firing.rule]
+    return {
+        "rule": rule.id,
+        "title": rule.title,
+        "source": rule.source,
+        "step": firing.step,
+        "facts": dict(firing.facts),
+        "concluded": "; ".join(firing.concluded),
+        "because": fill_placeholders(rule.because, dict(firing.facts)),
+    }
 
 
 # ---------------------------------------------------------------- why: proof trees
@@ -110,7 +122,8 @@ class _Prover:
 
     def concluders(self, decision: str, value: Scalar) -> list[Firing]:
         return [
-            f for f in self.plan.trace
+            f
+            for f in self.plan.trace
             if any(d == decision and v == value and type(v) is type(value) for d, v in _concluded(f, self.rulebase))
         ]
 
@@ -181,6 +194,12 @@ class Change:
     value: Any
     fact: str
     shown: Any
+
+    def setting(self) -> str:
+        """The change as a ``--set PATH=VALUE`` argument that :func:`parse_setting` reads back exactly."""
+        import json
+
+        return f"{self.path}={json.dumps(self.value)}"
 
 
 @dataclass
@@ -261,8 +280,12 @@ def _blocker(rule: Rule, facts: Facts, plan: Plan, service_id: str) -> Blocker:
             name = decision_test.decision
             return Blocker(rule.id, rule.title, f"{name} is {shown}", f"{name} is {actual}")
     if rule.then.recommend_requested:
-        return Blocker(rule.id, rule.title, f"request.service is {service_id}",
-                       f"request.service is {_show(facts.get('request.service', UNKNOWN))}")
+        return Blocker(
+            rule.id,
+            rule.title,
+            f"request.service is {service_id}",
+            f"request.service is {_show(facts.get('request.service', UNKNOWN))}",
+        )
     return Blocker(rule.id, rule.title, "all its conditions hold", "it fired, but the service is still not in the plan")
 
 
@@ -446,8 +469,10 @@ class WhatIf:
         """JSON-ready data."""
         return {
             "changes": {c.fact: c.shown for c in self.changes},
-            "decisions": [d.__dict__ | {"rules_before": list(d.rules_before), "rules_after": list(d.rules_after)}
-                          for d in self.decisions],
+            "decisions": [
+                d.__dict__ | {"rules_before": list(d.rules_before), "rules_after": list(d.rules_after)}
+                for d in self.decisions
+            ],
             "services": [s.__dict__ | {"rules": list(s.rules)} for s in self.services],
             "rules_started_firing": self.rules_started,
             "rules_stopped_firing": self.rules_stopped,
@@ -486,31 +511,62 @@ def what_if(advisor: Advisor, case: Case, changes: list[Change]) -> tuple[WhatIf
     decisions = []
     for outcome_before, outcome_after in zip(before.decisions, after.decisions, strict=True):
         if outcome_before.value != outcome_after.value or type(outcome_before.value) is not type(outcome_after.value):
-            decisions.append(DecisionDiff(
-                outcome_before.decision, outcome_before.value, outcome_after.value,
-                tuple(r.rule for r in outcome_before.reasons), tuple(r.rule for r in outcome_after.reasons),
-            ))
-    return WhatIf(changes, decisions, _service_diffs(before, after, started + stopped), started, stopped), before, after
+            decisions.append(
+                DecisionDiff(
+                    outcome_before.decision,
+                    outcome_before.value,
+                    outcome_after.value,
+                    tuple(r.rule for r in outcome_before.reasons),
+                    tuple(r.rule for r in outcome_after.reasons),
+                )
+            )
+    ordering = [r for d in decisions if d.decision in ORDERING_DECISIONS for r in (*d.rules_before, *d.rules_after)]
+    return WhatIf(changes, decisions, _service_diffs(before, after, ordering), started, stopped), before, after
 
 
-def _service_diffs(before: Plan, after: Plan, changed_rules: list[str]) -> list[ServiceDiff]:
+def _service_diffs(before: Plan, after: Plan, ordering_rules: list[str]) -> list[ServiceDiff]:
+    """Services added, removed, or placed differently; a placement change names the rules behind it:
+    the ordering decisions that changed, and the services added or removed ahead of it."""
     diffs = []
     old = {s.id: s for s in before.services}
     new = {s.id: s for s in after.services}
     for service in after.services:
         if service.id not in old:
-            diffs.append(ServiceDiff(service.id, "added", "", f"order {service.order}, phase {service.phase}",
-                                     tuple(r.rule for r in service.reasons)))
+            diffs.append(
+                ServiceDiff(
+                    service.id,
+                    "added",
+                    "",
+                    f"order {service.order}, phase {service.phase}",
+                    tuple(r.rule for r in service.reasons),
+                )
+            )
     for service in before.services:
         if service.id not in new:
-            diffs.append(ServiceDiff(service.id, "removed", f"order {service.order}, phase {service.phase}", "",
-                                     tuple(r.rule for r in service.reasons)))
+            diffs.append(
+                ServiceDiff(
+                    service.id,
+                    "removed",
+                    f"order {service.order}, phase {service.phase}",
+                    "",
+                    tuple(r.rule for r in service.reasons),
+                )
+            )
     for service_id in [s.id for s in after.services if s.id in old]:
         a, b = old[service_id], new[service_id]
-        placement_rules = tuple(changed_rules)
+        ahead = [r.rule for s in before.services if s.id not in new and s.order < a.order for r in s.reasons]
+        ahead += [r.rule for s in after.services if s.id not in old and s.order < b.order for r in s.reasons]
+        placement_rules = tuple(dict.fromkeys([*ordering_rules, *ahead]))
         if a.deferred != b.deferred:
-            diffs.append(ServiceDiff(service_id, "deferred" if b.deferred else "no longer deferred",
-                                     f"phase {a.phase}", f"phase {b.phase}", placement_rules))
+            diffs.append(
+                ServiceDiff(
+                    service_id,
+                    "deferred" if b.deferred else "no longer deferred",
+                    f"phase {a.phase}",
+                    f"phase {b.phase}",
+                    placement_rules,
+                )
+            )
         elif a.phase != b.phase:
             diffs.append(ServiceDiff(service_id, "re-phased", f"phase {a.phase}", f"phase {b.phase}", placement_rules))
         elif a.order != b.order:

@@ -44,9 +44,11 @@ def render_html(plan: Plan) -> str:
     ]
     parts += _alerts(plan)
     parts += _decisions(plan)
-    parts += ['<h2 id="path">The path through the Pathway</h2>',
-              "<p>Highlighted: the decisions taken for this case; grey: the branches not taken.</p>",
-              to_svg(build_diagram(plan))]
+    parts += [
+        '<h2 id="path">The path through the Pathway</h2>',
+        "<p>Highlighted: the decisions taken for this case; grey: the branches not taken.</p>",
+        to_svg(build_diagram(plan)),
+    ]
     parts += _timeline(plan)
     parts += ["<h2>The services, in order</h2>"]
     parts += [_service(service) for service in plan.services]

@@ -49,9 +49,16 @@ def render_markdown(plan: Plan) -> str:
         lines.append(f"**{label}: {show_value(outcome.value)}**")
         lines += _reason_lines(outcome.reasons)
         lines.append("")
-    lines += ["## The path through the Pathway", "",
-              "Highlighted: the decisions taken for this case; grey: the branches not taken.", "",
-              "```mermaid", to_mermaid(build_diagram(plan)).rstrip("\n"), "```", ""]
+    lines += [
+        "## The path through the Pathway",
+        "",
+        "Highlighted: the decisions taken for this case; grey: the branches not taken.",
+        "",
+        "```mermaid",
+        to_mermaid(build_diagram(plan)).rstrip("\n"),
+        "```",
+        "",
+    ]
     lines += _services_section(plan)
     lines += ["## Framework for Change", ""]
     for element, name in ELEMENT_NAMES.items():
