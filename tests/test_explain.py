@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from cec_advisor.advisor import Advisor
 from cec_advisor.case import case_from_data
 from cec_advisor.cli import main
-from cec_advisor.diagram import build_diagram, to_dot, to_mermaid
+from cec_advisor.diagram import build_diagram, to_mermaid
 from cec_advisor.explain import apply_changes, parse_setting, walk, what_if, why, why_not
 from cec_advisor.rulebase import fill_placeholders
 from cec_advisor.yamlsource import Locator
