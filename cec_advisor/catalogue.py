@@ -92,6 +92,7 @@ def load_catalogue(path: Path) -> Catalogue:
                 locator.line_of((*where, "id")),
                 f"services[{index}].id",
                 f"duplicate service id {service.id!r}",
+                code="CEC104",
             )
         seen[service.id] = index
     for index, service in enumerate(parsed.services):
@@ -102,6 +103,7 @@ def load_catalogue(path: Path) -> Catalogue:
                     locator.line_of(("services", index, "prerequisites", position)),
                     f"services[{index}].prerequisites",
                     f"unknown service {prerequisite!r}{suggest(prerequisite, seen)}",
+                    code="CEC103",
                 )
     cycle = prerequisite_cycle({s.id: s.prerequisites for s in parsed.services})
     if cycle:
@@ -111,6 +113,7 @@ def load_catalogue(path: Path) -> Catalogue:
             locator.line_of(("services", index, "prerequisites")),
             f"services[{index}].prerequisites",
             f"prerequisite cycle: {' -> '.join(cycle)}",
+            code="CEC106",
         )
     return Catalogue(parsed.services, {str(mode): text for mode, text in parsed.coaching.items()})
 

@@ -17,20 +17,28 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import yaml
 
 from cec_advisor import __version__
 from cec_advisor.advisor import Advisor
 from cec_advisor.batch import collect_case_files, parse_formats, run_batch
 from cec_advisor.case import case_from_data, case_problems
 from cec_advisor.catalogue_view import describe_service, list_services
+from cec_advisor.coverage import measure
+from cec_advisor.coverage import render_html as render_coverage_html
+from cec_advisor.coverage import render_text as render_coverage
 from cec_advisor.diagram import build_diagram, to_dot, to_mermaid
 from cec_advisor.errors import CecError, UserError
 from cec_advisor.explain import firing_data, parse_setting, walk, what_if, why, why_not
 from cec_advisor.fileio import write_atomic
+from cec_advisor.gaps import find_gaps
 from cec_advisor.interview import Interview, answers_from_file, case_yaml
+from cec_advisor.lint import lint
 from cec_advisor.render import RENDERERS
 from cec_advisor.rulebase import load_rulebase
+from cec_advisor.rulecases import check_rule_case, keyword_matcher, load_rule_cases
 from cec_advisor.schema import case_json_schema
+from cec_advisor.strategies import generate_cases
 from cec_advisor.yamlsource import Locator
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -454,3 +462,164 @@ def _word(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return "none" if value is None else str(value)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    default=None,
+    help="Exit 1 when rule coverage is below this percentage.",
+)
+@click.option(
+    "--conditions", "show_conditions", is_flag=True, help="List every condition not yet seen both true and false."
+)
+@rules_option
+@reports_errors
+def coverage(
+    sources: tuple[Path, ...], fmt: str, fail_under: float | None, show_conditions: bool, rules_dir: Path | None
+) -> None:
+    """Measure how well case files exercise the rule base: rules, conditions, outcomes, services.
+
+    Example: cec-advisor coverage cases/ --fail-under 100
+    """
+    report = measure(Advisor(rules_dir), list(sources))
+    if fmt == "json":
+        _emit_json(report.as_dict())
+    elif fmt == "html":
+        click.echo(render_coverage_html(report), nl=False)
+    else:
+        click.echo(render_coverage(report, show_conditions=show_conditions), nl=False)
+    if fail_under is not None and report.rule_percent < fail_under:
+        click.echo(
+            f"Rule coverage {report.rule_percent:.1f}% is below {fail_under:g}%; never fired: "
+            f"{', '.join(report.never_fired)}",
+            err=True,
+        )
+        sys.exit(1)
+
+
+@main.command(name="lint")
+@click.argument("rules_dir", required=False, type=click.Path(path_type=Path, file_okay=False))
+@format_option
+@reports_errors
+def lint_command(rules_dir: Path | None, fmt: str) -> None:
+    """Check a rule base statically; every finding has a code, a file:line and, where one exists, a witness.
+
+    Exit codes: 0 clean, 1 findings, 2 usage error. Codes: CEC100-107 (loading),
+    CEC201 unused service, CEC202 salience tie, CEC203 never-true condition,
+    CEC204 subsumed rule, CEC205 conflict.
+
+    Example: cec-advisor lint rules/
+    """
+    if rules_dir is not None and not rules_dir.is_dir():
+        raise UserError(f"{rules_dir}: not a rules directory")
+    findings = lint(rules_dir)
+    if fmt == "json":
+        _emit_json([f.as_dict() for f in findings])
+    else:
+        for finding in findings:
+            click.echo(str(finding))
+        click.echo(f"{len(findings)} finding(s)" if findings else "No findings.")
+    if findings:
+        sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "--count",
+    type=click.IntRange(0, 1_000_000),
+    default=500,
+    show_default=True,
+    help="Cases drawn from the Hypothesis strategies.",
+)
+@click.option(
+    "--per-decision",
+    type=click.IntRange(1, 1_000_000),
+    default=2000,
+    show_default=True,
+    help="Most enumerated cases per required decision (a seeded sample beyond).",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("gaps"),
+    show_default=True,
+    help="Folder for witness case files.",
+)
+@rules_option
+@reports_errors
+def gaps(count: int, per_decision: int, seed: int, out_dir: Path, rules_dir: Path | None) -> None:
+    """Search the space of valid cases for decisions that get no value or more than one.
+
+    Example: cec-advisor gaps --count 1000 --out gaps/
+    """
+    report = find_gaps(Advisor(rules_dir), count=count, per_decision=per_decision, seed=seed, out_dir=out_dir)
+    click.echo(f"{report.enumerated} enumerated and {report.sampled} sampled cases run through the engine")
+    for gap in report.gaps:
+        click.echo(f"  {gap.problem} (witness: {gap.file})")
+    click.echo(f"{len(report.gaps)} gap(s) or conflict(s) found")
+    if report.gaps:
+        sys.exit(1)
+
+
+@main.command(name="test")
+@click.argument("cases_dir", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option("-k", "keyword", default="", help="Run only cases whose rule::name matches (and, or, not, ()).")
+@rules_option
+@reports_errors
+def test_command(cases_dir: Path | None, keyword: str, rules_dir: Path | None) -> None:
+    """Run the per-rule YAML test cases (the same files pytest runs) and report each.
+
+    Example: cec-advisor test tests/rule_cases -k "K7 and not silent"
+    """
+    folder = cases_dir or Path("tests/rule_cases")
+    if not folder.is_dir():
+        raise UserError(f"{folder}: no such folder of rule cases")
+    advisor = Advisor(rules_dir)
+    matches = keyword_matcher(keyword)
+    passed = failed = 0
+    for loaded in load_rule_cases(folder):
+        if not matches(loaded.test_id):
+            continue
+        problems = check_rule_case(advisor, loaded)
+        if problems:
+            failed += 1
+            click.echo(f"FAIL {loaded.test_id}")
+            for problem in problems:
+                click.echo(f"     {problem}")
+        else:
+            passed += 1
+            click.echo(f"pass {loaded.test_id}")
+    click.echo(f"{passed} passed, {failed} failed")
+    if failed or not passed:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--count", type=click.IntRange(1, 10_000_000), required=True, help="How many case files.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same cases.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True)
+@reports_errors
+def generate(count: int, seed: int, out_dir: Path) -> None:
+    """Write valid, varied case files from the Hypothesis strategies the tests use.
+
+    Example: cec-advisor generate --count 1000 --seed 1 --out corpus/
+    """
+    for data in generate_cases(count, seed):
+        write_atomic(
+            out_dir / f"{data['id']}.yaml", yaml.safe_dump(data, sort_keys=False, allow_unicode=True), sync=False
+        )
+    click.echo(f"{count} case files written to {out_dir}")

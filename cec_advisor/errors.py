@@ -30,11 +30,13 @@ class UserError(CecError):
 class LocatedError(UserError):
     """A user error at a place in a file: renders as ``file:line: field: problem``."""
 
-    def __init__(self, file: str, line: int | None, field: str | None, problem: str) -> None:
+    def __init__(self, file: str, line: int | None, field: str | None, problem: str, *, code: str = "CEC100") -> None:
         problem = " ".join(problem.split())  # always one line, whatever the source said
         if field is not None and not field.isprintable():
             # a key a user wrote may hold a newline or another control character: show it escaped
             field = "".join(c if c.isprintable() else repr(c)[1:-1] for c in field)
+        self.code = code
+        """A stable check code (see ``cec-advisor lint --help``); CEC100 for a generic format error."""
         self.file = file
         self.line = line
         self.field = field

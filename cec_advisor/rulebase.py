@@ -217,7 +217,11 @@ def load_rulebase(directory: Path | None = None) -> RuleBase:
         for rule in checker.load_file(path):
             if rule.id in seen:
                 raise RuleFileError(
-                    rule.file, rule.line, "id", f"duplicate rule id {rule.id!r} (first in {seen[rule.id]})"
+                    rule.file,
+                    rule.line,
+                    "id",
+                    f"duplicate rule id {rule.id!r} (first in {seen[rule.id]})",
+                    code="CEC104",
                 )
             seen[rule.id] = f"{rule.file}:{rule.line}"
             rules.append(rule)
@@ -232,7 +236,11 @@ def _load_decisions(path: Path) -> dict[str, Decision]:
         if model.id in decisions or model.id in (SERVICE_DECISION, ELEMENT_DECISION):
             line = document.locator.line_of(("decisions", index, "id"))
             raise RuleFileError(
-                document.locator.file, line, f"decisions[{index}].id", f"duplicate or reserved decision id {model.id!r}"
+                document.locator.file,
+                line,
+                f"decisions[{index}].id",
+                f"duplicate or reserved decision id {model.id!r}",
+                code="CEC104",
             )
         decisions[model.id] = Decision(model.id, model.title, model.values, model.single, model.required, model.source)
     return decisions
@@ -257,8 +265,8 @@ class _RuleChecker:
         self.locator = document.locator
         return [self.check_rule(model, index, parsed.step) for index, model in enumerate(parsed.rules)]
 
-    def fail(self, path: PathKey, field: str, problem: str) -> RuleFileError:
-        return RuleFileError(self.locator.file, self.locator.line_of(path), field, problem)
+    def fail(self, path: PathKey, field: str, problem: str, *, code: str = "CEC100") -> RuleFileError:
+        return RuleFileError(self.locator.file, self.locator.line_of(path), field, problem, code=code)
 
     def check_rule(self, model: RuleModel, index: int, file_step: int) -> Rule:
         base: PathKey = ("rules", index)
@@ -302,7 +310,9 @@ class _RuleChecker:
                 facts.append(self.fact_test(model.id, key, value, at))
             else:
                 choices = [*FACT_SCALES, *self.decisions, "any", "lacks"]
-                raise self.fail(at, f"{model.id}.when", f"unknown fact or decision {key!r}{suggest(key, choices)}")
+                raise self.fail(
+                    at, f"{model.id}.when", f"unknown fact or decision {key!r}{suggest(key, choices)}", code="CEC101"
+                )
         if not facts and not groups and not any(not d.negated for d in decisions) and model.phase != "review":
             raise self.fail(where, f"{model.id}.when", "needs at least one fact or decision test")
         return Condition(tuple(facts), tuple(groups), tuple(decisions))
@@ -319,6 +329,7 @@ class _RuleChecker:
                         (*at, position, path),
                         f"{rule_id}.when.{key}",
                         f"unknown fact {path!r}{suggest(path, FACT_SCALES)} (any-groups test case facts only)",
+                        code="CEC101",
                     )
                 tests.append(self.fact_test(rule_id, path, test, (*at, position, path)))
             options.append(tuple(tests))
@@ -334,6 +345,7 @@ class _RuleChecker:
                     (*at, decision),
                     f"{rule_id}.when.lacks",
                     f"unknown decision {decision!r}{suggest(decision, self.decisions)}",
+                    code="CEC101",
                 )
             tests.append(
                 DecisionTest(decision, self.decision_values(rule_id, decision, wanted, (*at, decision)), negated=True)
@@ -353,7 +365,10 @@ class _RuleChecker:
                 if decision == SERVICE_DECISION:
                     shown = f"a service id{suggest(str(item), [str(a) for a in allowed])}"
                 raise self.fail(
-                    at, f"{rule_id}.when.{decision}", f"{item!r} is not a value of {decision}; expected {shown}"
+                    at,
+                    f"{rule_id}.when.{decision}",
+                    f"{item!r} is not a value of {decision}; expected {shown}",
+                    code="CEC102",
                 )
         if not values:
             raise self.fail(at, f"{rule_id}.when.{decision}", "expected at least one value")
@@ -369,20 +384,24 @@ class _RuleChecker:
             if op == "not":
                 finite = scale.known_values()
                 if not finite:
-                    raise self.fail(at, label, f"'not' needs a finite scale; {path} is {scale.describe()}")
+                    raise self.fail(
+                        at, label, f"'not' needs a finite scale; {path} is {scale.describe()}", code="CEC102"
+                    )
                 excluded = self.scale_values(label, scale, operand, at)
                 everything = (*finite, *(() if scale.required else (UNKNOWN,)))
                 remaining = tuple(v for v in everything if not _contains(excluded, v))
                 if not remaining:
-                    raise self.fail(at, label, "this test can never hold: it excludes every value")
+                    raise self.fail(at, label, "this test can never hold: it excludes every value", code="CEC203")
                 return FactTest(path, "in", remaining)
             if op in COMPARISONS:
                 if scale.kind not in ("int", "number"):
-                    raise self.fail(at, label, f"'{op}' needs a numeric fact; {path} is {scale.describe()}")
+                    raise self.fail(
+                        at, label, f"'{op}' needs a numeric fact; {path} is {scale.describe()}", code="CEC102"
+                    )
                 if isinstance(operand, bool) or not isinstance(operand, (int, float)):
-                    raise self.fail(at, label, f"'{op}' needs a number, not {operand!r}")
+                    raise self.fail(at, label, f"'{op}' needs a number, not {operand!r}", code="CEC102")
                 return FactTest(path, op, (operand,))
-            raise self.fail(at, label, f"unknown test {op!r}; expected not, lt, lte, gt or gte")
+            raise self.fail(at, label, f"unknown test {op!r}; expected not, lt, lte, gt or gte", code="CEC102")
         values = self.scale_values(label, scale, value, at)
         return FactTest(path, "in", values)
 
@@ -396,7 +415,9 @@ class _RuleChecker:
             except ValueError as exc:
                 raise self.fail(at, label, str(exc)) from None
             if scale.kind == "service" and item != UNKNOWN and item not in self.catalogue:
-                raise self.fail(at, label, f"unknown service {item!r}{suggest(item, self.catalogue.ids)}")
+                raise self.fail(
+                    at, label, f"unknown service {item!r}{suggest(item, self.catalogue.ids)}", code="CEC103"
+                )
         return tuple(values)
 
     def check_then(self, model: RuleModel, base: PathKey, condition: Condition) -> None:
@@ -410,7 +431,10 @@ class _RuleChecker:
                 raise self.fail(at, f"{model.id}.then.conclude", f"use 'recommend' to conclude {decision}")
             if decision not in self.decisions:
                 raise self.fail(
-                    at, f"{model.id}.then.conclude", f"unknown decision {decision!r}{suggest(decision, self.decisions)}"
+                    at,
+                    f"{model.id}.then.conclude",
+                    f"unknown decision {decision!r}{suggest(decision, self.decisions)}",
+                    code="CEC101",
                 )
             self.decision_values(model.id, decision, value, at)
         for position, service in enumerate(then.recommend):
@@ -419,6 +443,7 @@ class _RuleChecker:
                     (*where, "recommend", position),
                     f"{model.id}.then.recommend",
                     f"unknown service {service!r}{suggest(service, self.catalogue.ids)}",
+                    code="CEC103",
                 )
         if then.recommend_requested and FactTest("request.made", "in", (True,)) not in condition.facts:
             raise self.fail(
@@ -445,6 +470,7 @@ class _RuleChecker:
                 (*at, "decision"),
                 f"{rule_id}.then.undetermined.decision",
                 f"unknown decision {model.decision!r}{suggest(model.decision, self.decisions)}",
+                code="CEC101",
             )
         for position, path in enumerate(model.missing):
             if path not in FACT_SCALES:
@@ -452,12 +478,14 @@ class _RuleChecker:
                     (*at, "missing", position),
                     f"{rule_id}.then.undetermined.missing",
                     f"unknown fact {path!r}{suggest(path, FACT_SCALES)}",
+                    code="CEC101",
                 )
         if model.settle_with not in self.catalogue:
             raise self.fail(
                 (*at, "settle_with"),
                 f"{rule_id}.then.undetermined.settle_with",
                 f"unknown service {model.settle_with!r}{suggest(model.settle_with, self.catalogue.ids)}",
+                code="CEC103",
             )
 
 

@@ -12,6 +12,8 @@ or an order of services. A rule that holds for every valid case says so with
 from __future__ import annotations
 
 import copy
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -20,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 from cec_advisor.advisor import Advisor
 from cec_advisor.case import case_from_data
-from cec_advisor.errors import CaseFileError, CecError, RuleFileError
+from cec_advisor.errors import CaseFileError, CecError, RuleFileError, UserError
 from cec_advisor.validation import validate_model
 from cec_advisor.yamlsource import Locator, read_yaml
 
@@ -144,3 +146,56 @@ def check_rule_case(advisor: Advisor, loaded: LoadedRuleCase) -> list[str]:
     if len(positions) != len(expected.order) or positions != sorted(positions):
         problems.append(f"services are not in the order {' -> '.join(expected.order)} (plan: {', '.join(in_plan)})")
     return problems
+
+
+def keyword_matcher(expression: str) -> Callable[[str], bool]:
+    """A ``-k`` matcher like pytest's: words match as substrings (case-insensitive), with and / or / not / ()."""
+    tokens = re.findall(r"\(|\)|[^\s()]+", expression)
+    if not tokens:
+        return lambda _: True
+    position = 0
+
+    def peek() -> str | None:
+        return tokens[position] if position < len(tokens) else None
+
+    def take() -> str:
+        nonlocal position
+        if position >= len(tokens):
+            raise UserError(f"-k {expression!r}: the expression ends too early")
+        position += 1
+        return tokens[position - 1]
+
+    def either() -> Callable[[str], bool]:
+        parts = [both()]
+        while peek() == "or":
+            take()
+            parts.append(both())
+        return lambda name: any(part(name) for part in parts)
+
+    def both() -> Callable[[str], bool]:
+        parts = [negation()]
+        while peek() == "and":
+            take()
+            parts.append(negation())
+        return lambda name: all(part(name) for part in parts)
+
+    def negation() -> Callable[[str], bool]:
+        if peek() == "not":
+            take()
+            inner = negation()
+            return lambda name: not inner(name)
+        token = take()
+        if token == "(":
+            inner = either()
+            if take() != ")":
+                raise UserError(f"-k {expression!r}: a ( is not closed")
+            return inner
+        if token in ("and", "or", ")"):
+            raise UserError(f"-k {expression!r}: unexpected {token!r}")
+        word = token.lower()
+        return lambda name: word in name.lower()
+
+    matcher = either()
+    if position != len(tokens):
+        raise UserError(f"-k {expression!r}: unexpected {tokens[position]!r}")
+    return matcher

@@ -54,9 +54,9 @@ def _one(first: Any, path: PathKey, locator: Locator, root: type[BaseModel], err
         key = str(path[-1])
         allowed = keys_at(root, path[:-1])
         hint = suggest(key, allowed) or (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
-        return error(locator.file, line, dotted(path), f"unknown key {key!r}{hint}")
+        return error(locator.file, line, dotted(path), f"unknown key {key!r}{hint}", code="CEC107")
     if kind == "missing":
-        return error(locator.file, locator.line_of(path[:-1]), dotted(path), "required key is missing")
+        return error(locator.file, locator.line_of(path[:-1]), dotted(path), "required key is missing", code="CEC105")
     message = str(first["msg"]).removeprefix("Value error, ")
     if kind == "literal_error":
         expected = str(first.get("ctx", {}).get("expected", ""))
@@ -66,6 +66,8 @@ def _one(first: Any, path: PathKey, locator: Locator, root: type[BaseModel], err
         message = "expected a mapping of keys"
     elif kind in ("list_type", "tuple_type"):
         message = "expected a list"
+    elif kind == "string_too_short":
+        return error(locator.file, line, dotted(path) or None, "must not be empty", code="CEC105")
     elif kind == "string_pattern_mismatch":
         message = f"{quote(first['input'])} does not match the pattern {first.get('ctx', {}).get('pattern', '')}"
     return error(locator.file, line, dotted(path) or None, message)
