@@ -413,7 +413,7 @@ class _RuleChecker:
             try:
                 scale.check(item)
             except ValueError as exc:
-                raise self.fail(at, label, str(exc)) from None
+                raise self.fail(at, label, str(exc), code="CEC102") from None
             if scale.kind == "service" and item != UNKNOWN and item not in self.catalogue:
                 raise self.fail(
                     at, label, f"unknown service {item!r}{suggest(item, self.catalogue.ids)}", code="CEC103"

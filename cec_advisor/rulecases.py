@@ -150,7 +150,7 @@ def check_rule_case(advisor: Advisor, loaded: LoadedRuleCase) -> list[str]:
 
 def keyword_matcher(expression: str) -> Callable[[str], bool]:
     """A ``-k`` matcher like pytest's: words match as substrings (case-insensitive), with and / or / not / ()."""
-    tokens = re.findall(r"\(|\)|[^\s()]+", expression)
+    tokens: list[str] = re.findall(r"\(|\)|[^\s()]+", expression)
     if not tokens:
         return lambda _: True
     position = 0
@@ -187,8 +187,9 @@ def keyword_matcher(expression: str) -> Callable[[str], bool]:
         token = take()
         if token == "(":
             inner = either()
-            if take() != ")":
+            if peek() != ")":
                 raise UserError(f"-k {expression!r}: a ( is not closed")
+            take()
             return inner
         if token in ("and", "or", ")"):
             raise UserError(f"-k {expression!r}: unexpected {token!r}")

@@ -144,6 +144,8 @@ def generate_cases(count: int, seed: int) -> list[dict[str, Any]]:
 
 def _draw(count: int, seed: int) -> list[dict[str, Any]]:
     """``count`` documents drawn by Hypothesis from :func:`case_data`, deterministic for ``seed``."""
+    if count <= 0:
+        return []
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as fixed_seed
 
