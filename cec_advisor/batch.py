@@ -10,18 +10,22 @@ atomically.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import multiprocessing
 import re
 import sys
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Any
 
 from cec_advisor.advisor import Advisor
-from cec_advisor.errors import CecError, UserError
+from cec_advisor.errors import CecError, EngineError, UserError
 from cec_advisor.fileio import write_atomic
 from cec_advisor.plan import Plan
 from cec_advisor.render import RENDERERS
@@ -145,11 +149,120 @@ def _outcomes(files: list[Path], rules_dir: Path | None, formats: tuple[str, ...
         _Worker.start(rules_dir, formats)
         yield from (_Worker.plan(path) for path in files)
         return
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    chunk = max(1, min(64, len(files) // (jobs * 8)))
-    with context.Pool(jobs, initializer=_Worker.start, initargs=(rules_dir, formats)) as pool:
-        yield from pool.imap(_Worker.plan, files, chunksize=chunk)
+    yield from _Supervisor(files, rules_dir, formats, jobs).run()
+
+
+def _worker_main(connection: Connection, rules_dir: Path | None, formats: tuple[str, ...]) -> None:
+    """A worker process: plan each chunk of (index, path) it receives, answering case by case."""
+    _Worker.start(rules_dir, formats)
+    while True:
+        chunk = connection.recv()
+        if chunk is None:
+            return
+        for index, path in chunk:
+            connection.send((index, _Worker.plan(path)))
+
+
+@dataclass
+class _Handle:
+    process: BaseProcess
+    connection: Connection
+    in_flight: deque[tuple[int, Path]] = field(default_factory=deque)
+    served: int = 0
+
+
+class _Supervisor:
+    """Worker processes that survive each other's crashes.
+
+    A worker that dies (a segfault in the C engine, say) costs only the case
+    it was running: that case is reported as crashed, the rest of its chunk
+    goes back to the queue, and a new worker takes its place. Results are
+    yielded in input order.
+    """
+
+    CHUNK = 16
+    MAX_START_FAILURES = 3
+
+    def __init__(self, files: list[Path], rules_dir: Path | None, formats: tuple[str, ...], jobs: int) -> None:
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        self.context: Any = multiprocessing.get_context(method)
+        self.pending: deque[tuple[int, Path]] = deque(enumerate(files))
+        self.rules_dir, self.formats, self.jobs = rules_dir, formats, jobs
+        self.chunk = max(1, min(self.CHUNK, len(files) // (jobs * 4) or 1))
+        self.start_failures = 0
+
+    def _start(self) -> _Handle:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_worker_main, args=(child, self.rules_dir, self.formats), daemon=True)
+        process.start()
+        child.close()
+        return _Handle(process, parent)
+
+    def _feed(self, handle: _Handle) -> None:
+        while len(handle.in_flight) < 2 * self.chunk and self.pending:
+            chunk = [self.pending.popleft() for _ in range(min(self.chunk, len(self.pending)))]
+            handle.in_flight.extend(chunk)
+            handle.connection.send(chunk)
+
+    def run(self) -> Iterator[CaseOutcome]:
+        workers = [self._start() for _ in range(self.jobs)]
+        done: dict[int, CaseOutcome] = {}
+        next_index = 0
+        try:
+            while self.pending or any(w.in_flight for w in workers):
+                for handle in workers:
+                    self._feed(handle)
+                watched: dict[Any, _Handle] = {}
+                for w in workers:
+                    if w.in_flight:
+                        watched[w.connection] = w
+                        watched[w.process.sentinel] = w
+                for ready in wait(list(watched)):
+                    handle = watched[ready]
+                    if handle not in workers:
+                        continue
+                    if not self._receive(handle, done):
+                        workers[workers.index(handle)] = self._replace(handle, done)
+                while next_index in done:
+                    yield done.pop(next_index)
+                    next_index += 1
+        finally:
+            for handle in workers:
+                with contextlib.suppress(OSError, ValueError):
+                    handle.connection.send(None)
+                handle.process.join(timeout=5)
+                if handle.process.is_alive():
+                    handle.process.kill()
+
+    def _receive(self, handle: _Handle, done: dict[int, CaseOutcome]) -> bool:
+        """Take every result the worker has sent; False when the worker is gone."""
+        try:
+            while handle.connection.poll():
+                index, outcome = handle.connection.recv()
+                handle.in_flight.popleft()
+                handle.served += 1
+                done[index] = outcome
+        except (EOFError, OSError):
+            return False
+        return handle.process.is_alive()
+
+    def _replace(self, handle: _Handle, done: dict[int, CaseOutcome]) -> _Handle:
+        handle.process.join(timeout=5)
+        code = handle.process.exitcode
+        if handle.in_flight:
+            index, path = handle.in_flight.popleft()
+            how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            done[index] = CaseOutcome(
+                str(path),
+                error=f"{path}: the rule engine crashed while planning this case ({how}); the batch went on without it",
+            )
+            self.pending.extendleft(reversed(handle.in_flight))
+        elif handle.served == 0:
+            self.start_failures += 1
+            if self.start_failures >= self.MAX_START_FAILURES:
+                raise EngineError("batch workers keep dying before planning any case")
+        handle.connection.close()
+        return self._start()
 
 
 def duplicate_ids(files: list[Path]) -> dict[str, list[str]]:
@@ -198,7 +311,7 @@ def run_batch(
             continue
         for fmt, text in outcome.outputs.items():
             target = out_dir / f"{outcome.case_id}.{EXTENSIONS[fmt]}"
-            write_atomic(target, text)
+            write_atomic(target, text, sync=False)
             report.written.append(target)
         written_ids[outcome.case_id] += 1
         report.planned += 1

@@ -113,3 +113,59 @@ def test_inputs_formats_and_duplicates(tmp_path: Path, corpus: Path) -> None:
     assert set(duplicate_ids(files)) == {"washington-high-sig"}
     with pytest.raises(UserError, match="no case files"):
         run_batch([], tmp_path / "o", ("json",))
+
+
+def test_a_worker_crash_loses_only_its_case(tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed by a segfault on one case: that case is reported, every other case is planned as usual."""
+    import faulthandler
+    import os
+    import signal
+
+    from cec_advisor import batch
+
+    crasher = corpus / "crash-me.yaml"
+    crasher.write_text((CASES / "pera-slo-request.yaml").read_text().replace("id: prairie-view-204", "id: crash-me"))
+    planner = batch._Worker.plan
+
+    def crash_on_one(path: Path) -> batch.CaseOutcome:
+        if path.name == "crash-me.yaml":
+            faulthandler.disable()  # the crash is deliberate: no fatal-error dump from the worker
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return planner(path)
+
+    monkeypatch.setattr(batch._Worker, "plan", staticmethod(crash_on_one))
+    out = tmp_path / "plans"
+    report = run_batch([corpus], out, ("json",), jobs=2)
+    crashed = [error for file, error in report.failed if file.endswith("crash-me.yaml")]
+    assert len(crashed) == 1 and "crashed while planning this case (signal 11)" in crashed[0]
+    assert report.planned == len(SAMPLE_CASES) - 1  # every good sample (the duplicate pair is refused)
+    reference = tmp_path / "reference"
+    monkeypatch.undo()
+    run_batch([corpus], reference, ("json",), jobs=1)
+    for plan in reference.glob("*.json"):
+        if plan.name != "crash-me.json":
+            assert (out / plan.name).read_bytes() == plan.read_bytes()
+    assert not (out / "crash-me.json").exists()
+
+
+def test_an_action_failure_is_an_error_for_that_case_only(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An exception inside a rule action becomes a clear error for the case that hit it, never a partial plan."""
+    from cec_advisor import engine
+
+    original = engine.fill_placeholders
+
+    def explode_on_deadlines(text: str, facts: dict) -> str:  # type: ignore[type-arg]
+        if "deadline" in text:
+            raise RuntimeError("boom")
+        return original(text, facts)
+
+    monkeypatch.setattr(engine, "fill_placeholders", explode_on_deadlines)
+    out = tmp_path / "plans"
+    report = run_batch([corpus], out, ("json",), jobs=2)
+    failed = dict(report.failed)
+    slo = next(error for file, error in failed.items() if file.endswith("pera-slo-request.yaml"))
+    assert "rule K7-deadline-collision failed: RuntimeError('boom')" in slo
+    assert not (out / "prairie-view-204.json").exists()
+    assert report.planned == len(SAMPLE_CASES) - 2
