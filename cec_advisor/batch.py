@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import multiprocessing
+import os
 import re
 import sys
-from collections import Counter, deque
+import tempfile
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
@@ -62,11 +63,11 @@ class CaseOutcome:
 
 @dataclass
 class BatchReport:
-    """The result of a batch: how many cases were planned and the errors of the others."""
+    """The result of a batch: how many cases were planned and files written, and the errors of the others."""
 
     planned: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
-    written: list[Path] = field(default_factory=list)
+    files_written: int = 0
 
     @property
     def ok(self) -> bool:
@@ -294,40 +295,43 @@ def run_batch(
     Advisor(rules_dir)  # a bad rule base stops the batch before any worker starts
     clashes = duplicate_ids(files)
     report = BatchReport()
-    rows: list[dict[str, str]] = []
-    written_ids: Counter[str] = Counter()
-    for outcome in _outcomes(files, rules_dir, formats, jobs):
-        if progress is not None:
-            progress(1)
-        error = outcome.error
-        if not error and (outcome.case_id in clashes or written_ids[outcome.case_id]):
-            others = [f for f in clashes.get(outcome.case_id, []) if f != outcome.file]
-            error = (
-                f"{outcome.file}: duplicate case id {outcome.case_id!r} (also in {', '.join(others) or 'this batch'})"
-            )
-        if error:
-            report.failed.append((outcome.file, error))
-            rows.append(error_row(outcome.file, error, outcome.case_id, outcome.name))
-            continue
-        for fmt, text in outcome.outputs.items():
-            target = out_dir / f"{outcome.case_id}.{EXTENSIONS[fmt]}"
-            write_atomic(target, text, sync=False)
-            report.written.append(target)
-        written_ids[outcome.case_id] += 1
-        report.planned += 1
-        rows.append(outcome.row)
+    written_ids: set[str] = set()
+    out_dir.mkdir(parents=True, exist_ok=True)
     summary = out_dir / SUMMARY_FILE
-    write_atomic(summary, _csv(rows))
-    report.written.append(summary)
+    # summary.csv is streamed to a temporary file and renamed into place at the end: constant memory, atomic.
+    handle, temporary = tempfile.mkstemp(prefix=f".{SUMMARY_FILE}.", suffix=".tmp", dir=out_dir)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            writer = csv.DictWriter(stream, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            for outcome in _outcomes(files, rules_dir, formats, jobs):
+                if progress is not None:
+                    progress(1)
+                writer.writerow(_record(outcome, clashes, written_ids, out_dir, report))
+        os.replace(temporary, summary)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+    report.files_written += 1
     return report
 
 
-def _csv(rows: list[dict[str, str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
+def _record(
+    outcome: CaseOutcome, clashes: dict[str, list[str]], written_ids: set[str], out_dir: Path, report: BatchReport
+) -> dict[str, str]:
+    """Write one case's outputs (or count its error) and return its summary row."""
+    error = outcome.error
+    if not error and (outcome.case_id in clashes or outcome.case_id in written_ids):
+        others = [f for f in clashes.get(outcome.case_id, []) if f != outcome.file]
+        error = f"{outcome.file}: duplicate case id {outcome.case_id!r} (also in {', '.join(others) or 'this batch'})"
+    if error:
+        report.failed.append((outcome.file, error))
+        return error_row(outcome.file, error, outcome.case_id, outcome.name)
+    for fmt, text in outcome.outputs.items():
+        write_atomic(out_dir / f"{outcome.case_id}.{EXTENSIONS[fmt]}", text, sync=False)
+        report.files_written += 1
+    written_ids.add(outcome.case_id)
+    report.planned += 1
+    return outcome.row
 
 
 def stderr_is_terminal() -> bool:
