@@ -154,3 +154,35 @@ def test_two_rule_bases_live_side_by_side(rules_copy: Path, advisor: Advisor) ->
     case = advisor.load(CASES / "unknown-facts.yaml")
     assert other.plan(case).capacity == 5
     assert advisor.plan(case).capacity == 2
+
+
+def test_thousands_of_distinct_cases_in_one_process(advisor: Advisor) -> None:
+    """Thousands of different cases in one process: no session cap, no spurious duplicate fact, no drift."""
+    import itertools
+
+    from cec_advisor.witness import build_case
+
+    grid = itertools.product(
+        ["low", "mixed", "high", "unknown"],
+        ["adversarial", "strained", "cooperative", "unknown"],
+        ["far_below", "near", "far_above", "unknown"],
+        ["none", "exploring", "formal", "unknown"],
+        ["low", "high", "unknown"],
+    )
+    cases = [
+        build_case(
+            {
+                "culture.trust": t,
+                "anchors.relationship": r,
+                "achievement.status": s,
+                "anchors.board.commitment": b,
+                "context.whole_child_needs": w,
+            }
+        )
+        for t, r, s, b, w in grid
+    ]
+    assert len(cases) == 576 and all(cases)
+    first = [advisor.plan(case) for case in cases]  # type: ignore[arg-type]
+    for _ in range(3):
+        again = [advisor.plan(case) for case in cases]  # type: ignore[arg-type]
+    assert again == first
