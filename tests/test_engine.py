@@ -181,7 +181,7 @@ def test_thousands_of_distinct_cases_in_one_process(advisor: Advisor) -> None:
         )
         for t, r, s, b, w in grid
     ]
-    assert len(cases) == 576 and all(cases)
+    assert len(cases) == 768 and all(cases)
     first = [advisor.plan(case) for case in cases]  # type: ignore[arg-type]
     for _ in range(3):
         again = [advisor.plan(case) for case in cases]  # type: ignore[arg-type]
