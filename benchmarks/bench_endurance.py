@@ -10,7 +10,6 @@ resident set size every tenth of the way.
 from __future__ import annotations
 
 import argparse
-import itertools
 import resource
 import time
 
@@ -18,7 +17,7 @@ import _common  # noqa: F401  (puts the project on sys.path)
 
 from cec_advisor.advisor import Advisor
 from cec_advisor.errors import CecError
-from cec_advisor.witness import build_case
+from cec_advisor.witness import VARIED_GRID, grid_cases
 
 
 def rss_mb() -> float:
@@ -31,31 +30,13 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     args = parser.parse_args()
     advisor = Advisor()
-    grid = itertools.product(
-        ["low", "mixed", "high", "unknown"],
-        ["adversarial", "strained", "cooperative", "unknown"],
-        ["far_below", "near", "far_above", "unknown"],
-        ["none", "exploring", "formal", "unknown"],
-        ["low", "high", "unknown"],
-    )
-    cases = [
-        build_case(
-            {
-                "culture.trust": t,
-                "anchors.relationship": r,
-                "achievement.status": s,
-                "anchors.board.commitment": b,
-                "context.whole_child_needs": w,
-            }
-        )
-        for t, r, s, b, w in grid
-    ]
+    cases = grid_cases(VARIED_GRID)
     errors = 0
     start = time.perf_counter()
     print(f"{'cases':>8} {'seconds':>8} {'RSS MB':>8} {'errors':>7}")
     for n in range(1, args.cases + 1):
         try:
-            advisor.plan(cases[n % len(cases)])  # type: ignore[arg-type]
+            advisor.plan(cases[n % len(cases)])
         except CecError:
             errors += 1
         if n % (args.cases // 10) == 0:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cec_advisor.case import CASE_FORMAT, CASE_ID_PATTERN, ENTRY_POINTS, INDICATOR_GROUPS, case_from_data
+from cec_advisor.case import CASE_FORMAT, CASE_ID_PATTERN, ENTRY_POINTS, INDICATOR_GROUPS, Case, case_from_data
 from cec_advisor.errors import CaseFileError
 from cec_advisor.facts import FACT_SCALES
 from cec_advisor.rulebase import FactTest, Rule, RuleBase, fact_tests, holds
@@ -348,21 +348,7 @@ def case_yaml(data: dict[str, Any], *, complete: bool) -> str:
     if not complete:
         header.append("# INCOMPLETE: resume with `cec-advisor interview --from THIS_FILE`.")
     lines = [*header, f"format: {CASE_FORMAT}"]
-    order = [
-        "id",
-        "name",
-        "level",
-        "state",
-        "entry_points",
-        "anchors",
-        "structures",
-        "culture",
-        "achievement",
-        "focus_on_learning",
-        "request",
-        "grant",
-        "context",
-    ]
+    order = [name for name in Case.model_fields if name != "format"]
     comments = {
         "anchors": "Pathway Step 1: the three anchors (002)",
         "structures": "Pathway Step 4: collaborative structures (002; 001)",

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-from cec_advisor.case import ENTRY_POINTS
+from cec_advisor.case import ENTRY_POINTS, Case
 from cec_advisor.facts import FACT_SCALES
 from cec_advisor.scales import UNKNOWN, Scale
 
@@ -93,19 +93,7 @@ def case_yaml(data: dict[str, Any]) -> bytes:
 POOL = 2_000
 """Cases drawn through Hypothesis per corpus; larger corpora recombine their blocks (Hypothesis costs ~13 ms a case)."""
 
-_BLOCKS = (
-    "level",
-    "state",
-    "entry_points",
-    "anchors",
-    "structures",
-    "culture",
-    "achievement",
-    "focus_on_learning",
-    "request",
-    "grant",
-    "context",
-)
+_BLOCKS = tuple(name for name in Case.model_fields if name not in ("format", "id", "name"))
 
 
 def generate_cases(count: int, seed: int) -> list[dict[str, Any]]:

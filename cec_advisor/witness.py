@@ -183,3 +183,20 @@ def witnesses(
 def first_witness(conditions: Sequence[Condition], *, seed: int = 0) -> dict[str, Any] | None:
     """The first assignment that satisfies every condition, or ``None``."""
     return next((assignment for assignment, _, _ in witnesses(conditions, seed=seed)), None)
+
+
+def grid_cases(values: dict[str, Sequence[Any]]) -> list[Case]:
+    """One valid case for every combination of ``values`` (fact path → values to try), on the neutral case."""
+    paths = list(values)
+    cases = [build_case(dict(zip(paths, combo, strict=True))) for combo in itertools.product(*values.values())]
+    return [case for case in cases if case is not None]
+
+
+VARIED_GRID: dict[str, Sequence[Any]] = {
+    "culture.trust": ["low", "mixed", "high", "unknown"],
+    "anchors.relationship": ["adversarial", "strained", "cooperative", "unknown"],
+    "achievement.status": ["far_below", "near", "far_above", "unknown"],
+    "anchors.board.commitment": ["none", "exploring", "formal", "unknown"],
+    "context.whole_child_needs": ["low", "high", "unknown"],
+}
+"""768 distinct cases across the decisions that matter most, for endurance runs."""

@@ -158,31 +158,11 @@ def test_two_rule_bases_live_side_by_side(rules_copy: Path, advisor: Advisor) ->
 
 def test_thousands_of_distinct_cases_in_one_process(advisor: Advisor) -> None:
     """Thousands of different cases in one process: no session cap, no spurious duplicate fact, no drift."""
-    import itertools
+    from cec_advisor.witness import VARIED_GRID, grid_cases
 
-    from cec_advisor.witness import build_case
-
-    grid = itertools.product(
-        ["low", "mixed", "high", "unknown"],
-        ["adversarial", "strained", "cooperative", "unknown"],
-        ["far_below", "near", "far_above", "unknown"],
-        ["none", "exploring", "formal", "unknown"],
-        ["low", "high", "unknown"],
-    )
-    cases = [
-        build_case(
-            {
-                "culture.trust": t,
-                "anchors.relationship": r,
-                "achievement.status": s,
-                "anchors.board.commitment": b,
-                "context.whole_child_needs": w,
-            }
-        )
-        for t, r, s, b, w in grid
-    ]
-    assert len(cases) == 768 and all(cases)
-    first = [advisor.plan(case) for case in cases]  # type: ignore[arg-type]
+    cases = grid_cases(VARIED_GRID)
+    assert len(cases) == 768
+    first = [advisor.plan(case) for case in cases]
     for _ in range(3):
-        again = [advisor.plan(case) for case in cases]  # type: ignore[arg-type]
+        again = [advisor.plan(case) for case in cases]
     assert again == first
