@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import multiprocessing
 import os
 import re
@@ -75,14 +76,20 @@ class BatchReport:
         return not self.failed
 
 
-def collect_case_files(sources: Iterable[Path]) -> list[Path]:
-    """Expand folders into their ``*.yaml`` / ``*.yml`` files (sorted); keep files as given, without repeats."""
-    files: list[Path] = []
+def collect_case_files(sources: Iterable[Path]) -> list[str]:
+    """Expand folders into their ``*.yaml`` / ``*.yml`` files (sorted); keep files as given, without repeats.
+
+    Paths are plain strings: a batch of 100,000 files keeps only their names in memory.
+    """
+    files: list[str] = []
     for source in sources:
         if source.is_dir():
-            files.extend(sorted(p for p in source.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
+            found: list[str] = []
+            for folder, _, names in os.walk(source):
+                found.extend(os.path.join(folder, n) for n in names if n.endswith((".yaml", ".yml")))
+            files.extend(sorted(found))
         else:
-            files.append(source)
+            files.append(str(source))
     return list(dict.fromkeys(files))
 
 
@@ -131,8 +138,9 @@ class _Worker:
         cls.formats = formats
 
     @classmethod
-    def plan(cls, path: Path) -> CaseOutcome:
+    def plan(cls, name: str) -> CaseOutcome:
         assert cls.advisor is not None
+        path = Path(name)
         try:
             case = cls.advisor.load(path)
         except CecError as exc:
@@ -145,7 +153,7 @@ class _Worker:
         return CaseOutcome(str(path), case.id, case.name, outputs, summary_row(plan, str(path)))
 
 
-def _outcomes(files: list[Path], rules_dir: Path | None, formats: tuple[str, ...], jobs: int) -> Iterator[CaseOutcome]:
+def _outcomes(files: list[str], rules_dir: Path | None, formats: tuple[str, ...], jobs: int) -> Iterator[CaseOutcome]:
     if jobs <= 1 or len(files) <= 1:
         _Worker.start(rules_dir, formats)
         yield from (_Worker.plan(path) for path in files)
@@ -168,7 +176,7 @@ def _worker_main(connection: Connection, rules_dir: Path | None, formats: tuple[
 class _Handle:
     process: BaseProcess
     connection: Connection
-    in_flight: deque[tuple[int, Path]] = field(default_factory=deque)
+    in_flight: deque[tuple[int, str]] = field(default_factory=deque)
     served: int = 0
 
 
@@ -184,10 +192,12 @@ class _Supervisor:
     CHUNK = 16
     MAX_START_FAILURES = 3
 
-    def __init__(self, files: list[Path], rules_dir: Path | None, formats: tuple[str, ...], jobs: int) -> None:
+    def __init__(self, files: list[str], rules_dir: Path | None, formats: tuple[str, ...], jobs: int) -> None:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         self.context: Any = multiprocessing.get_context(method)
-        self.pending: deque[tuple[int, Path]] = deque(enumerate(files))
+        self.source = iter(enumerate(files))  # tasks are taken as workers need them: no queue of every case
+        self.retry: deque[tuple[int, str]] = deque()
+        self.exhausted = False
         self.rules_dir, self.formats, self.jobs = rules_dir, formats, jobs
         self.chunk = max(1, min(self.CHUNK, len(files) // (jobs * 4) or 1))
         self.start_failures = 0
@@ -199,9 +209,21 @@ class _Supervisor:
         child.close()
         return _Handle(process, parent)
 
+    def _take(self, count: int) -> list[tuple[int, str]]:
+        chunk = [self.retry.popleft() for _ in range(min(count, len(self.retry)))]
+        while len(chunk) < count and not self.exhausted:
+            task = next(self.source, None)
+            if task is None:
+                self.exhausted = True
+            else:
+                chunk.append(task)
+        return chunk
+
     def _feed(self, handle: _Handle) -> None:
-        while len(handle.in_flight) < 2 * self.chunk and self.pending:
-            chunk = [self.pending.popleft() for _ in range(min(self.chunk, len(self.pending)))]
+        while len(handle.in_flight) < 2 * self.chunk:
+            chunk = self._take(self.chunk)
+            if not chunk:
+                return
             handle.in_flight.extend(chunk)
             handle.connection.send(chunk)
 
@@ -210,7 +232,7 @@ class _Supervisor:
         done: dict[int, CaseOutcome] = {}
         next_index = 0
         try:
-            while self.pending or any(w.in_flight for w in workers):
+            while self.retry or not self.exhausted or any(w.in_flight for w in workers):
                 for handle in workers:
                     self._feed(handle)
                 watched: dict[Any, _Handle] = {}
@@ -257,7 +279,7 @@ class _Supervisor:
                 str(path),
                 error=f"{path}: the rule engine crashed while planning this case ({how}); the batch went on without it",
             )
-            self.pending.extendleft(reversed(handle.in_flight))
+            self.retry.extendleft(reversed(handle.in_flight))
         elif handle.served == 0:
             self.start_failures += 1
             if self.start_failures >= self.MAX_START_FAILURES:
@@ -266,17 +288,36 @@ class _Supervisor:
         return self._start()
 
 
-def duplicate_ids(files: list[Path]) -> dict[str, list[str]]:
-    """Case ids declared by more than one file (read from each file's top-level ``id:`` line)."""
-    seen: dict[str, list[str]] = {}
+def duplicate_ids(files: list[str]) -> dict[str, list[str]]:
+    """Case ids declared by more than one file (read from each file's top-level ``id:`` line).
+
+    The first pass keeps only 8-byte hashes of the ids; files are read a second
+    time only when some hash repeats, to name the duplicates and their files.
+    """
+    seen: set[bytes] = set()
+    repeated: set[bytes] = set()
     for path in files:
-        try:
-            found = _ID_LINE.search(path.read_bytes()[:65536])
-        except OSError:
-            continue
-        if found:
-            seen.setdefault(found.group(1).decode(), []).append(str(path))
-    return {case_id: paths for case_id, paths in seen.items() if len(paths) > 1}
+        case_id = _scanned_id(path)
+        if case_id is not None:
+            digest = hashlib.blake2b(case_id.encode(), digest_size=8).digest()
+            (repeated if digest in seen else seen).add(digest)
+    if not repeated:
+        return {}
+    found: dict[str, list[str]] = {}
+    for path in files:
+        case_id = _scanned_id(path)
+        if case_id is not None and hashlib.blake2b(case_id.encode(), digest_size=8).digest() in repeated:
+            found.setdefault(case_id, []).append(path)
+    return {case_id: paths for case_id, paths in found.items() if len(paths) > 1}
+
+
+def _scanned_id(path: str) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            found = _ID_LINE.search(handle.read(65536))
+    except OSError:
+        return None
+    return found.group(1).decode() if found else None
 
 
 def run_batch(

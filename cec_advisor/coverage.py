@@ -117,7 +117,7 @@ def measure(advisor: Advisor, sources: list[Path]) -> CoverageReport:
     index = {(c.rule, c.index): c for c in report.conditions}
     for path in collect_case_files(sources):
         try:
-            case = advisor.load(path)
+            case = advisor.load(Path(path))
             result = advisor.run(case)
         except CecError as exc:
             report.errors.append((str(path), str(exc)))

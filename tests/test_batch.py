@@ -127,8 +127,8 @@ def test_a_worker_crash_loses_only_its_case(tmp_path: Path, corpus: Path, monkey
     crasher.write_text((CASES / "pera-slo-request.yaml").read_text().replace("id: prairie-view-204", "id: crash-me"))
     planner = batch._Worker.plan
 
-    def crash_on_one(path: Path) -> batch.CaseOutcome:
-        if path.name == "crash-me.yaml":
+    def crash_on_one(path: str) -> batch.CaseOutcome:
+        if Path(path).name == "crash-me.yaml":
             faulthandler.disable()  # the crash is deliberate: no fatal-error dump from the worker
             os.kill(os.getpid(), signal.SIGSEGV)
         return planner(path)
