@@ -13,11 +13,13 @@ from __future__ import annotations
 import contextlib
 import csv
 import hashlib
+import itertools
 import multiprocessing
 import os
 import re
 import sys
 import tempfile
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -81,16 +83,18 @@ def collect_case_files(sources: Iterable[Path]) -> list[str]:
 
     Paths are plain strings: a batch of 100,000 files keeps only their names in memory.
     """
+    given = list(sources)
     files: list[str] = []
-    for source in sources:
+    for source in given:
         if source.is_dir():
             found: list[str] = []
             for folder, _, names in os.walk(source):
                 found.extend(os.path.join(folder, n) for n in names if n.endswith((".yaml", ".yml")))
-            files.extend(sorted(found))
+            found.sort()
+            files.extend(found)
         else:
             files.append(str(source))
-    return list(dict.fromkeys(files))
+    return files if len(given) == 1 else list(dict.fromkeys(files))
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -232,7 +236,7 @@ class _Supervisor:
         done: dict[int, CaseOutcome] = {}
         next_index = 0
         try:
-            while self.retry or not self.exhausted or any(w.in_flight for w in workers):
+            while True:
                 for handle in workers:
                     self._feed(handle)
                 watched: dict[Any, _Handle] = {}
@@ -240,6 +244,8 @@ class _Supervisor:
                     if w.in_flight:
                         watched[w.connection] = w
                         watched[w.process.sentinel] = w
+                if not watched:
+                    break  # every worker was offered work and none is left: all cases are done
                 for ready in wait(list(watched)):
                     handle = watched[ready]
                     if handle not in workers:
@@ -249,6 +255,9 @@ class _Supervisor:
                 while next_index in done:
                     yield done.pop(next_index)
                     next_index += 1
+            while next_index in done:
+                yield done.pop(next_index)
+                next_index += 1
         finally:
             for handle in workers:
                 with contextlib.suppress(OSError, ValueError):
@@ -291,24 +300,30 @@ class _Supervisor:
 def duplicate_ids(files: list[str]) -> dict[str, list[str]]:
     """Case ids declared by more than one file (read from each file's top-level ``id:`` line).
 
-    The first pass keeps only 8-byte hashes of the ids; files are read a second
-    time only when some hash repeats, to name the duplicates and their files.
+    The first pass keeps only 8-byte hashes of the ids in a packed array; files
+    are read a second time only when some hash repeats, to name the duplicates
+    and their files.
     """
-    seen: set[bytes] = set()
-    repeated: set[bytes] = set()
+    hashes = array("Q")
     for path in files:
         case_id = _scanned_id(path)
         if case_id is not None:
-            digest = hashlib.blake2b(case_id.encode(), digest_size=8).digest()
-            (repeated if digest in seen else seen).add(digest)
+            hashes.append(_id_hash(case_id))
+    ordered = sorted(hashes)
+    repeated = {a for a, b in itertools.pairwise(ordered) if a == b}
+    del hashes, ordered
     if not repeated:
         return {}
     found: dict[str, list[str]] = {}
     for path in files:
         case_id = _scanned_id(path)
-        if case_id is not None and hashlib.blake2b(case_id.encode(), digest_size=8).digest() in repeated:
+        if case_id is not None and _id_hash(case_id) in repeated:
             found.setdefault(case_id, []).append(path)
     return {case_id: paths for case_id, paths in found.items() if len(paths) > 1}
+
+
+def _id_hash(case_id: str) -> int:
+    return int.from_bytes(hashlib.blake2b(case_id.encode(), digest_size=8).digest(), "big")
 
 
 def _scanned_id(path: str) -> str | None:

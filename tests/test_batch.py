@@ -169,3 +169,25 @@ def test_an_action_failure_is_an_error_for_that_case_only(
     assert "rule K7-deadline-collision failed: RuntimeError('boom')" in slo
     assert not (out / "prairie-view-204.json").exists()
     assert report.planned == len(SAMPLE_CASES) - 2
+
+
+def test_batches_whose_last_case_fills_a_window_finish(tmp_path: Path) -> None:
+    """Regression: when the last case exactly filled a worker's window, the supervisor could wait forever."""
+    import threading
+
+    folder = tmp_path / "four"
+    folder.mkdir()
+    for sample in SAMPLE_CASES[:4]:
+        shutil.copy(sample, folder / sample.name)
+    finished: list[int] = []
+
+    def many_batches() -> None:
+        for run in range(30):
+            report = run_batch([folder], tmp_path / f"out{run}", ("json",), jobs=2)
+            finished.append(report.planned)
+
+    worker = threading.Thread(target=many_batches, daemon=True)
+    worker.start()
+    worker.join(timeout=120)
+    assert not worker.is_alive(), f"a batch hung after {len(finished)} runs"
+    assert finished == [4] * 30
