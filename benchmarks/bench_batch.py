@@ -56,13 +56,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--format", default="json")
+    parser.add_argument("--jobs", default="1,2", help="Comma-separated --jobs values to run.")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    job_counts = [int(j) for j in args.jobs.split(",")]
     print(f"{'cases':>8} {'jobs':>4} {'seconds':>9} {'cases/s':>9} {'peak MB':>8}")
     peaks: dict[tuple[int, int], float] = {}
     for size in sizes:
         folder = corpus(size)
-        for jobs in (1, 2):
+        for jobs in job_counts:
             seconds, peak = run(folder, jobs, args.format)
             peaks[(size, jobs)] = peak
             print(f"{size:8d} {jobs:4d} {seconds:9.1f} {size / seconds:9.0f} {peak:8.1f}", flush=True)
