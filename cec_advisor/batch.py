@@ -17,7 +17,6 @@ import itertools
 import multiprocessing
 import os
 import re
-import sys
 import tempfile
 from array import array
 from collections import deque
@@ -388,8 +387,3 @@ def _record(
     written_ids.add(outcome.case_id)
     report.planned += 1
     return outcome.row
-
-
-def stderr_is_terminal() -> bool:
-    """True when standard error is an interactive terminal (progress bars go there)."""
-    return sys.stderr.isatty()
