@@ -142,9 +142,9 @@ def conditions_of(rule: Rule) -> list[tuple[str, Any]]:
     """Each condition of a rule, described, with a check on (facts, run result)."""
     found: list[tuple[str, Any]] = []
     for test in rule.when.facts:
-        found.append((_describe(test), _fact_check(test)))
+        found.append((test.describe(), _fact_check(test)))
     for group in rule.when.any_groups:
-        text = "any of: " + " | ".join(" and ".join(_describe(t) for t in option) for option in group)
+        text = "any of: " + " | ".join(" and ".join(t.describe() for t in option) for option in group)
         found.append((text, _group_check(group)))
     for decision in rule.when.decisions:
         verb = "was not concluded as" if decision.negated else "is"
@@ -171,12 +171,6 @@ def _decision_check(test: DecisionTest) -> Any:
         return found != test.negated
 
     return check
-
-
-def _describe(test: FactTest) -> str:
-    if test.op == "in":
-        return f"{test.path} is " + " or ".join(str(v) for v in test.values)
-    return f"{test.path} {dict(lt='<', lte='<=', gt='>', gte='>=')[test.op]} {test.values[0]}"
 
 
 def render_text(report: CoverageReport, *, show_conditions: bool = False) -> str:

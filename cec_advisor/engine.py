@@ -43,7 +43,7 @@ from cec_advisor.compile import CASE_ALIAS, CompiledRule, compile_rulebase
 from cec_advisor.errors import EngineError
 from cec_advisor.facts import Facts
 from cec_advisor.rulebase import ELEMENT_DECISION, SERVICE_DECISION, RuleBase, fill_placeholders, reads
-from cec_advisor.scales import UNKNOWN, Scalar
+from cec_advisor.scales import UNKNOWN, Scalar, yaml_word
 
 
 @dataclass(frozen=True)
@@ -290,7 +290,7 @@ def _conclude(
     """Record ``decision = value`` for ``rule_id`` and assert it (once per run) so other rules can chain on it."""
     if record:
         run.result.values.setdefault(decision, []).append((value, rule_id))
-        concluded.append(f"recommend {value}" if decision == SERVICE_DECISION else f"{decision} = {_show(value)}")
+        concluded.append(f"recommend {value}" if decision == SERVICE_DECISION else f"{decision} = {yaml_word(value)}")
     if (decision, value) not in run.tested:
         return  # no rule tests this conclusion: recorded above, nothing for the engine to match
     key = f"{decision}={value!r}"
@@ -299,7 +299,3 @@ def _conclude(
     run.asserted.add(key)
     with contextlib.suppress(durable_engine.MessageNotHandledException):
         c.assert_fact({"id": f"d:{key}", "kind": "d", "decision": decision, "value": value})
-
-
-def _show(value: Scalar) -> str:
-    return ("true" if value else "false") if isinstance(value, bool) else str(value)

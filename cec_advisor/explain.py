@@ -33,7 +33,7 @@ from cec_advisor.rulebase import (
     fill_placeholders,
     holds,
 )
-from cec_advisor.scales import UNKNOWN, Scalar
+from cec_advisor.scales import UNKNOWN, Scalar, yaml_word
 from cec_advisor.validation import suggest
 from cec_advisor.yamlsource import Locator
 
@@ -134,11 +134,13 @@ class _Prover:
             if name in self.decision_names:
                 node.children.append(self.decision_node(name, value, seen | {rule.id}))
             else:
-                node.children.append(ProofNode(f"case fact {name} = {_show(value)}"))
+                node.children.append(ProofNode(f"case fact {name} = {yaml_word(value)}"))
         return node
 
     def decision_node(self, decision: str, value: Scalar, seen: frozenset[str]) -> ProofNode:
-        label = f"service {value} is recommended" if decision == SERVICE_DECISION else f"{decision} = {_show(value)}"
+        label = (
+            f"service {value} is recommended" if decision == SERVICE_DECISION else f"{decision} = {yaml_word(value)}"
+        )
         node = ProofNode(label)
         for firing in self.concluders(decision, value):
             if firing.rule in seen:
@@ -265,18 +267,20 @@ def _blocker(rule: Rule, facts: Facts, plan: Plan, service_id: str) -> Blocker:
     for test in rule.when.facts:
         actual = facts.get(test.path, UNKNOWN)
         if not holds(test, actual):
-            return Blocker(rule.id, rule.title, _describe(test), f"{test.path} is {_show(actual)}")
+            return Blocker(rule.id, rule.title, test.describe(), f"{test.path} is {yaml_word(actual)}")
     for group in rule.when.any_groups:
         if not any(all(holds(t, facts.get(t.path, UNKNOWN)) for t in option) for option in group):
-            needed = " or ".join(" and ".join(_describe(t) for t in option) for option in group)
-            actual = ", ".join(f"{p} is {_show(facts.get(p, UNKNOWN))}" for p in {t.path: 0 for o in group for t in o})
+            needed = " or ".join(" and ".join(t.describe() for t in option) for option in group)
+            actual = ", ".join(
+                f"{p} is {yaml_word(facts.get(p, UNKNOWN))}" for p in {t.path: 0 for o in group for t in o}
+            )
             return Blocker(rule.id, rule.title, f"one of: {needed}", actual)
     for decision_test in rule.when.decisions:
         concluded = _values(plan, decision_test.decision)
         found = any(any(v == c and type(v) is type(c) for c in concluded) for v in decision_test.values)
         if found == decision_test.negated:
-            shown = " or ".join(_show(v) for v in decision_test.values)
-            actual = ", ".join(_show(v) for v in concluded) or "not concluded"
+            shown = " or ".join(yaml_word(v) for v in decision_test.values)
+            actual = ", ".join(yaml_word(v) for v in concluded) or "not concluded"
             name = decision_test.decision
             return Blocker(rule.id, rule.title, f"{name} is {shown}", f"{name} is {actual}")
     if rule.then.recommend_requested:
@@ -284,7 +288,7 @@ def _blocker(rule: Rule, facts: Facts, plan: Plan, service_id: str) -> Blocker:
             rule.id,
             rule.title,
             f"request.service is {service_id}",
-            f"request.service is {_show(facts.get('request.service', UNKNOWN))}",
+            f"request.service is {yaml_word(facts.get('request.service', UNKNOWN))}",
         )
     return Blocker(rule.id, rule.title, "all its conditions hold", "it fired, but the service is still not in the plan")
 
@@ -580,15 +584,3 @@ def _service_diffs(before: Plan, after: Plan, ordering_rules: list[str]) -> list
 def _known_service(rulebase: RuleBase, service_id: str) -> None:
     if service_id not in rulebase.catalogue:
         raise UserError(f"no service {service_id!r} in the catalogue{suggest(service_id, rulebase.catalogue.ids)}")
-
-
-def _describe(test: FactTest) -> str:
-    if test.op == "in":
-        return f"{test.path} is {' or '.join(_show(v) for v in test.values)}"
-    return f"{test.path} {dict(lt='<', lte='<=', gt='>', gte='>=')[test.op]} {test.values[0]}"
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)

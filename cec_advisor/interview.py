@@ -21,7 +21,7 @@ from cec_advisor.case import CASE_FORMAT, CASE_ID_PATTERN, ENTRY_POINTS, INDICAT
 from cec_advisor.errors import CaseFileError
 from cec_advisor.facts import FACT_SCALES
 from cec_advisor.rulebase import FactTest, Rule, RuleBase, fact_tests, holds
-from cec_advisor.scales import UNKNOWN, Scalar
+from cec_advisor.scales import UNKNOWN
 from cec_advisor.yamlsource import read_yaml
 
 IDENTITY = ("id", "name", "level")
@@ -100,7 +100,7 @@ class Question:
         """Explain which rule needs this fact and what it tests."""
         if self.rule is None:
             return "Every case file needs an id, a name and a level."
-        tests = "; ".join(_describe(t) for t in fact_tests(self.rule) if self.path in _sources(t.path))
+        tests = "; ".join(t.describe() for t in fact_tests(self.rule) if self.path in _sources(t.path))
         return f"Rule {self.rule.id} ({self.rule.title}) needs this: it tests {tests}. Source: {self.rule.source}."
 
 
@@ -210,18 +210,6 @@ def _sources(path: str) -> tuple[str, ...]:
     if path.startswith("request.") and path != REQUESTED:
         return (REQUESTED, path)
     return (path,)
-
-
-def _describe(test: FactTest) -> str:
-    if test.op == "in":
-        shown = " or ".join(_show(v) for v in test.values)
-        return f"{test.path} is {shown}"
-    symbols = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
-    return f"{test.path} {symbols[test.op]} {test.values[0]}"
-
-
-def _show(value: Scalar) -> str:
-    return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
 def options_for(path: str) -> str:

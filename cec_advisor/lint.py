@@ -32,6 +32,7 @@ from typing import Any
 from cec_advisor.advisor import Advisor
 from cec_advisor.errors import EngineError, LocatedError
 from cec_advisor.rulebase import SERVICE_DECISION, Rule, RuleBase, load_rulebase
+from cec_advisor.scales import yaml_word
 from cec_advisor.witness import Condition, first_witness, satisfied, witnesses
 
 CHECKS = {
@@ -65,7 +66,7 @@ class Finding:
         where = f"{self.file}:{self.line}" if self.line else self.file
         text = f"{where}: {self.code} {self.message}"
         if self.witness is not None:
-            facts = ", ".join(f"{k}={_show(v)}" for k, v in self.witness.items()) or "the neutral case"
+            facts = ", ".join(f"{k}={yaml_word(v)}" for k, v in self.witness.items()) or "the neutral case"
             text += f" (witness: {facts})"
         return text
 
@@ -242,7 +243,3 @@ def _both_fire(advisor: Advisor, case: Any, first: str, second: str) -> bool:
 
 def _rules_path(rulebase: RuleBase) -> Path:
     return Path(rulebase.rules[0].file).parent if rulebase.rules else Path("rules")
-
-
-def _show(value: Any) -> str:
-    return ("true" if value else "false") if isinstance(value, bool) else str(value)

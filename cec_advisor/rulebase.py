@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 from cec_advisor.catalogue import ELEMENTS, Catalogue, load_catalogue
 from cec_advisor.errors import RuleFileError
 from cec_advisor.facts import FACT_SCALES
-from cec_advisor.scales import UNKNOWN, Scalar
+from cec_advisor.scales import UNKNOWN, Scalar, yaml_word
 from cec_advisor.validation import suggest, validate_model
 from cec_advisor.yamlsource import Locator, PathKey, read_yaml
 
@@ -40,6 +40,7 @@ DECISION_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 SERVICE_DECISION = "service"
 ELEMENT_DECISION = "element"
 COMPARISONS = ("lt", "lte", "gt", "gte")
+_SYMBOLS = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 Phase = Literal["decide", "review"]
 _PLACEHOLDER = re.compile(r"\{([a-z_A-Z0-9.]+)\}")
 
@@ -117,6 +118,12 @@ class FactTest:
     path: str
     op: Literal["in", "lt", "lte", "gt", "gte"]
     values: tuple[Scalar, ...]
+
+    def describe(self) -> str:
+        """The test in words, e.g. ``culture.trust is low or mixed`` or ``focus_on_learning.curriculum < 3``."""
+        if self.op == "in":
+            return f"{self.path} is " + " or ".join(yaml_word(v) for v in self.values)
+        return f"{self.path} {_SYMBOLS[self.op]} {self.values[0]}"
 
 
 @dataclass(frozen=True)

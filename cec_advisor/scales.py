@@ -125,6 +125,11 @@ class Scale:
 SERVICE_ID_PATTERN = r"[a-z][a-z0-9]*(-[a-z0-9]+)*"
 
 
+def yaml_word(value: Any) -> str:
+    """A value as it is written in YAML and in messages: true / false for booleans, else its text."""
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
 def _show(value: Any) -> str:
     """Quote a rejected value the way it would be written in YAML."""
     if isinstance(value, bool):
