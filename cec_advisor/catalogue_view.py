@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cec_advisor.errors import UserError
-from cec_advisor.render.labels import ELEMENT_NAMES, STEP_NAMES
+from cec_advisor.labels import ELEMENT_NAMES, STEP_NAMES
 from cec_advisor.rulebase import Rule, RuleBase
 from cec_advisor.validation import suggest
 

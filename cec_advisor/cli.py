@@ -24,14 +24,12 @@ import yaml
 
 from cec_advisor import __version__
 from cec_advisor.advisor import Advisor
-from cec_advisor.batch import collect_case_files, parse_formats, run_batch
 from cec_advisor.case import case_from_data, case_problems
 from cec_advisor.diagram import build_diagram, to_dot, to_mermaid
 from cec_advisor.errors import CecError, UserError
 from cec_advisor.fileio import write_atomic
 from cec_advisor.render import RENDERERS
 from cec_advisor.rulebase import load_rulebase
-from cec_advisor.rulecases import check_rule_case, keyword_matcher, load_rule_cases
 from cec_advisor.yamlsource import Locator
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -143,6 +141,8 @@ def batch(sources: tuple[Path, ...], out_dir: Path, formats: str, jobs: int, rul
 
     Example: cec-advisor batch cases/ --out plans --format json,markdown,html --jobs 2
     """
+    from cec_advisor.batch import collect_case_files, parse_formats, run_batch
+
     chosen = parse_formats(formats)
     total = len(collect_case_files(sources))
     if sys.stderr.isatty() and total > 1:
@@ -602,6 +602,8 @@ def test_command(cases_dir: Path | None, keyword: str, rules_dir: Path | None) -
 
     Example: cec-advisor test tests/rule_cases -k "K7 and not silent"
     """
+    from cec_advisor.rulecases import check_rule_case, keyword_matcher, load_rule_cases
+
     folder = cases_dir or Path("tests/rule_cases")
     if not folder.is_dir():
         raise UserError(f"{folder}: no such folder of rule cases")

@@ -12,8 +12,8 @@ import itertools
 from dataclasses import dataclass
 from html import escape
 
+from cec_advisor.labels import show_value
 from cec_advisor.plan import Plan
-from cec_advisor.render.labels import show_value
 
 COLUMNS = (
     ("commitment", 1, "Commitment"),

@@ -21,8 +21,8 @@ from cec_advisor.catalogue_view import recommending_rules
 from cec_advisor.engine import Firing
 from cec_advisor.errors import CecError, UserError
 from cec_advisor.facts import FACT_SCALES, Facts, case_facts
+from cec_advisor.labels import STEP_NAMES
 from cec_advisor.plan import Plan
-from cec_advisor.render.labels import STEP_NAMES
 from cec_advisor.rulebase import (
     ELEMENT_DECISION,
     SERVICE_DECISION,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from html import escape
 
 from cec_advisor.diagram import build_diagram, to_svg
+from cec_advisor.labels import ELEMENT_NAMES, STEP_NAMES, SUMMARY_DECISIONS, show_value
 from cec_advisor.plan import Plan, PlannedService, Reason
-from cec_advisor.render.labels import ELEMENT_NAMES, STEP_NAMES, SUMMARY_DECISIONS, show_value
 
 STEP_COLOURS = {1: "#7b3f98", 2: "#2e6fb7", 3: "#2a8c82", 4: "#d08a1f", 5: "#3c8d3a"}
 _CSS = """

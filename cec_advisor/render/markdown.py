@@ -9,8 +9,8 @@ Every sentence about *why* comes from a rule's ``because`` (via the plan).
 from __future__ import annotations
 
 from cec_advisor.diagram import build_diagram, to_mermaid
+from cec_advisor.labels import ELEMENT_NAMES, STEP_NAMES, SUMMARY_DECISIONS, show_value
 from cec_advisor.plan import Plan, PlannedService, Reason
-from cec_advisor.render.labels import ELEMENT_NAMES, STEP_NAMES, SUMMARY_DECISIONS, show_value
 
 
 def render_markdown(plan: Plan) -> str:
