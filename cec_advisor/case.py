@@ -8,7 +8,8 @@ one :class:`~cec_advisor.errors.CaseFileError` line with file, line and field.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import copy
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -174,6 +175,23 @@ class Case(_Part):
         if len(set(value)) != len(value):
             raise ValueError("lists an entry point twice")
         return value
+
+
+def with_changes(base: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of case data with ``changes`` applied: dotted paths reach into blocks; ``None`` removes a key."""
+    data = copy.deepcopy(base)
+    for dotted_path, value in changes.items():
+        *parents, last = dotted_path.split(".")
+        target = data
+        for part in parents:
+            if not isinstance(target.get(part), dict):
+                target[part] = {}
+            target = target[part]
+        if value is None:
+            target.pop(last, None)
+        else:
+            target[last] = copy.deepcopy(value)
+    return data
 
 
 def load_case(path: Path, service_ids: Iterable[str] = (), *, display: str | None = None) -> Case:

@@ -9,14 +9,13 @@ through the real engine.
 
 from __future__ import annotations
 
-import copy
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from cec_advisor.advisor import Advisor
-from cec_advisor.case import INDICATOR_GROUPS, Case, case_from_data
+from cec_advisor.case import INDICATOR_GROUPS, Case, case_from_data, with_changes
 from cec_advisor.catalogue_view import recommending_rules
 from cec_advisor.engine import Firing
 from cec_advisor.errors import CecError, UserError
@@ -341,20 +340,8 @@ def _brings_in(advisor: Advisor, base: dict[str, Any], combo: tuple[Change, ...]
 
 
 def apply_changes(base: dict[str, Any], changes: tuple[Change, ...] | list[Change]) -> dict[str, Any]:
-    """Return a copy of case data with ``changes`` applied (dotted paths; ``None`` removes the key)."""
-    data = copy.deepcopy(base)
-    for change in changes:
-        *parents, last = change.path.split(".")
-        target = data
-        for part in parents:
-            if not isinstance(target.get(part), dict):
-                target[part] = {}
-            target = target[part]
-        if change.value is None:
-            target.pop(last, None)
-        else:
-            target[last] = copy.deepcopy(change.value)
-    return data
+    """Return a copy of case data with ``changes`` applied (see :func:`~cec_advisor.case.with_changes`)."""
+    return with_changes(base, {change.path: change.value for change in changes})
 
 
 def _candidate_changes(rulebase: RuleBase, rules: list[Rule], case: Case, service_id: str) -> list[Change]:

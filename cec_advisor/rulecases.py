@@ -11,7 +11,6 @@ or an order of services. A rule that holds for every valid case says so with
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 from cec_advisor.advisor import Advisor
-from cec_advisor.case import case_from_data
+from cec_advisor.case import case_from_data, with_changes
 from cec_advisor.errors import CaseFileError, CecError, RuleFileError, UserError
 from cec_advisor.validation import validate_model
 from cec_advisor.yamlsource import Locator, read_yaml
@@ -89,27 +88,8 @@ def load_rule_cases(directory: Path) -> list[LoadedRuleCase]:
     loaded = []
     for parsed, file in load_rule_case_files(directory):
         for case in parsed.cases:
-            loaded.append(LoadedRuleCase(file, parsed.rule, case, apply_facts(base, case.facts)))
+            loaded.append(LoadedRuleCase(file, parsed.rule, case, with_changes(base, case.facts)))
     return loaded
-
-
-def apply_facts(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """Return ``base`` with ``changes`` applied: dotted keys reach into blocks; ``None`` removes a key."""
-    data = copy.deepcopy(base)
-    for dotted, value in changes.items():
-        *parents, last = dotted.split(".")
-        target = data
-        for part in parents:
-            child = target.get(part)
-            if not isinstance(child, dict):
-                child = {}
-                target[part] = child
-            target = child
-        if value is None:
-            target.pop(last, None)
-        else:
-            target[last] = copy.deepcopy(value)
-    return data
 
 
 def check_rule_case(advisor: Advisor, loaded: LoadedRuleCase) -> list[str]:
