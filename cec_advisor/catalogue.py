@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 from cec_advisor.errors import RuleFileError
 from cec_advisor.scales import SERVICE_ID_PATTERN
@@ -41,7 +41,13 @@ class Service(_Strict):
     prerequisites: tuple[StrictStr, ...] = ()
     targets: tuple[IndicatorGroup, ...] = ()
     handoff: StrictStr = Field(min_length=1)
+    owner: StrictStr = Field(min_length=1)
+    """Who carries the service locally once CEC hands it off (K23), e.g. "the DLT", "union leaders"."""
     source: StrictStr = Field(min_length=1)
+    diagnostic: StrictBool = False
+    """A diagnosis (K4, K6): it serves no Framework element by itself, so K18 does not count it."""
+    needs_all_anchors: StrictBool = False
+    """Work that needs board, administration and union at the table; it waits while an anchor refuses (K2)."""
 
 
 class CatalogueFile(_Strict):

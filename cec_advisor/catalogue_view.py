@@ -14,7 +14,7 @@ def recommending_rules(rulebase: RuleBase, service_id: str) -> list[tuple[Rule, 
     for rule in rulebase.rules:
         if service_id in rule.then.recommend:
             found.append((rule, "recommends it"))
-        elif rule.then.undetermined is not None and rule.then.undetermined.settle_with == service_id:
+        elif rule.then.undetermined is not None and service_id in rule.then.undetermined.settling_services():
             found.append((rule, "recommends it to settle an open question"))
         elif rule.then.recommend_requested:
             found.append((rule, "keeps it when the district requests it"))

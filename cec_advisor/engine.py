@@ -42,7 +42,14 @@ from durable import engine as durable_engine
 from cec_advisor.compile import CASE_ALIAS, CompiledRule, compile_rulebase
 from cec_advisor.errors import EngineError
 from cec_advisor.facts import Facts
-from cec_advisor.rulebase import ELEMENT_DECISION, SERVICE_DECISION, RuleBase, fill_placeholders, reads
+from cec_advisor.rulebase import (
+    ELEMENT_DECISION,
+    SERVICE_DECISION,
+    RuleBase,
+    UndeterminedModel,
+    fill_placeholders,
+    reads,
+)
 from cec_advisor.scales import UNKNOWN, Scalar, yaml_word
 
 
@@ -127,9 +134,10 @@ class _QuietHost(durable_engine.Host):  # type: ignore[misc]
 class _Run:
     """The state of the run in progress, reached from actions through the session id."""
 
-    def __init__(self, rulebase: RuleBase, tested: frozenset[tuple[str, Any]]) -> None:
+    def __init__(self, rulebase: RuleBase, tested: frozenset[tuple[str, Any]], facts: Facts) -> None:
         self.rulebase = rulebase
         self.tested = tested
+        self.facts = facts
         self.result = RunResult()
         self.asserted: set[str] = set()
         self.fired: set[tuple[str, ...]] = set()
@@ -180,7 +188,7 @@ class Engine:
     def run(self, facts: Facts) -> RunResult:
         """Run the rules on one case's facts in a fresh, isolated session and return what they concluded."""
         sid = str(next(_SIDS))
-        run = _Run(self.rulebase, self.tested)
+        run = _Run(self.rulebase, self.tested, facts)
         host = _host()
         _ACTIVE[sid] = run
         try:
@@ -254,20 +262,21 @@ def _action(compiled: CompiledRule) -> Callable[[Any], None]:
                 requested = str(matched["request.service"])
                 services.append(requested)
                 run.result.requested.append(requested)
-            if then.undetermined is not None:
-                services.append(then.undetermined.settle_with)
+            open_questions = _open_questions(then.undetermined, run.facts) if then.undetermined else {}
+            services.extend(open_questions)
             for service in services:
                 _conclude(c, run, rule.id, SERVICE_DECISION, service, concluded)
-                element = run.rulebase.catalogue[service].element
-                _conclude(c, run, rule.id, ELEMENT_DECISION, element, concluded, record=False)
+                info = run.rulebase.catalogue[service]
+                if not info.diagnostic:  # a diagnosis serves no Framework element by itself (K18)
+                    _conclude(c, run, rule.id, ELEMENT_DECISION, info.element, concluded, record=False)
             if then.warn:
                 message = fill_placeholders(then.warn.strip(), facts)
                 run.result.warnings.append(RuleWarning(rule.id, message))
                 concluded.append(f"warning: {message}")
-            if then.undetermined is not None:
-                u = then.undetermined
-                run.result.undetermined.append(Undetermined(rule.id, u.decision, u.missing, u.settle_with))
-                concluded.append(f"{u.decision} undetermined (settle with {u.settle_with})")
+            for settle_with, missing in open_questions.items():
+                decision = then.undetermined.decision if then.undetermined else ""
+                run.result.undetermined.append(Undetermined(rule.id, decision, missing, settle_with))
+                concluded.append(f"{decision} undetermined (settle with {settle_with})")
             run.result.firings.append(
                 Firing(
                     rule.id,
@@ -282,6 +291,19 @@ def _action(compiled: CompiledRule) -> Callable[[Any], None]:
             run.result.failure = run.result.failure or f"rule {rule.id} failed: {exc!r}"
 
     return action
+
+
+def _open_questions(question: UndeterminedModel, facts: Facts) -> dict[str, tuple[str, ...]]:
+    """The facts this case leaves unknown among ``question.missing``, grouped by the service that settles them.
+
+    A rule may list several candidate facts; only those unknown here are named
+    (all of them if none is, which a rule's condition should rule out).
+    """
+    missing = tuple(path for path in question.missing if path not in facts) or question.missing
+    groups: dict[str, list[str]] = {}
+    for path in missing:
+        groups.setdefault(question.settle.get(path, question.settle_with), []).append(path)
+    return {service: tuple(paths) for service, paths in groups.items()}
 
 
 def _conclude(

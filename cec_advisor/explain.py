@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cec_advisor.advisor import Advisor
-from cec_advisor.case import INDICATOR_GROUPS, Case, case_from_data, with_changes
+from cec_advisor.case import INDICATOR_MEANS, Case, case_from_data, with_changes
 from cec_advisor.catalogue_view import recommending_rules
 from cec_advisor.engine import Firing
 from cec_advisor.errors import CecError, UserError
@@ -373,9 +373,9 @@ def _candidate_changes(rulebase: RuleBase, rules: list[Rule], case: Case, servic
 
 def _changes_for(path: str, test: FactTest | None, current: Facts, service_id: str, case: Case) -> Iterator[Change]:
     group = path.removeprefix("focus_on_learning.")
-    if group in INDICATOR_GROUPS:
+    if group in INDICATOR_MEANS:
         for rating in (1, 2, 3, 4):
-            letters = INDICATOR_GROUPS[group]
+            letters = INDICATOR_MEANS[group]
             ratings = dict(case.focus_on_learning.model_dump() if case.focus_on_learning else {})
             ratings.update(dict.fromkeys(letters, rating))
             yield Change("focus_on_learning", ratings, f"focus_on_learning.{letters[0]}-{letters[-1]}", rating)

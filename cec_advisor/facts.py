@@ -4,7 +4,7 @@
 ``{"anchors.union.frame": "industrial", ...}``. A fact that is ``unknown`` is
 left out, so a rule's ``unknown`` test is a test for absence. A few facts are
 derived, never guessed: whether a system assessment exists, the mean rating of
-each Appendix C indicator group, entry points as flags, and whether a request
+each Appendix C indicator group and of all sixteen, entry points as flags, and whether a request
 was made. :data:`FACT_SCALES` lists every path a rule may test, with its scale.
 """
 
@@ -14,7 +14,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel
 
-from cec_advisor.case import ENTRY_POINTS, INDICATOR_GROUPS, Case, FocusOnLearning
+from cec_advisor.case import ENTRY_POINTS, INDICATOR_GROUPS, INDICATOR_MEANS, Case, FocusOnLearning
 from cec_advisor.scales import UNKNOWN, Scalar, Scale
 
 Facts = dict[str, Scalar]
@@ -59,6 +59,9 @@ def _fact_scales() -> dict[str, Scale]:
         scales[f"focus_on_learning.{group}"] = Scale(
             "number", low=1, high=4, meaning=f"Mean rating of the known {group} indicators"
         )
+    scales["focus_on_learning.overall"] = Scale(
+        "number", low=1, high=4, meaning="Mean rating of all known Appendix C indicators (A-P)"
+    )
     scales["request.made"] = Scale("bool", required=True, meaning="The case names a requested service")
     scales["request.service"] = Scale("service", meaning="The requested service")
     scales["request.deadline_months"] = Scale("int", low=0, high=120, meaning="Months until a mandated deadline")
@@ -79,11 +82,11 @@ def case_facts(case: Case) -> Facts:
     facts["focus_on_learning.assessed"] = assessment is not None
     if assessment is not None:
         _flatten(assessment, "focus_on_learning.", facts)
-        for group, letters in INDICATOR_GROUPS.items():
+        for name, letters in INDICATOR_MEANS.items():
             ratings = [getattr(assessment, letter) for letter in letters]
             known = [r for r in ratings if r != UNKNOWN]
             if known:
-                facts[f"focus_on_learning.{group}"] = round(sum(known) / len(known), 2)
+                facts[f"focus_on_learning.{name}"] = round(sum(known) / len(known), 2)
     facts["request.made"] = case.request is not None
     if case.request is not None:
         facts["request.service"] = case.request.service

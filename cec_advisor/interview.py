@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cec_advisor.case import CASE_FORMAT, CASE_ID_PATTERN, ENTRY_POINTS, INDICATOR_GROUPS, Case, case_from_data
+from cec_advisor.case import CASE_FORMAT, CASE_ID_PATTERN, ENTRY_POINTS, INDICATOR_MEANS, Case, case_from_data
 from cec_advisor.errors import CaseFileError
 from cec_advisor.facts import FACT_SCALES
 from cec_advisor.rulebase import FactTest, Rule, RuleBase, fact_tests, holds
@@ -181,10 +181,10 @@ class Interview:
                 return False, None
             return True, path.removeprefix("entry_points.") in self.answers[ENTRY]
         group = path.removeprefix("focus_on_learning.")
-        if group in INDICATOR_GROUPS:
+        if group in INDICATOR_MEANS:
             if self.answers.get(ASSESSED) is False:
                 return True, UNKNOWN
-            ratings = [self.answers.get(f"focus_on_learning.{x}") for x in INDICATOR_GROUPS[group]]
+            ratings = [self.answers.get(f"focus_on_learning.{x}") for x in INDICATOR_MEANS[group]]
             if ASSESSED not in self.answers or any(r is None for r in ratings):
                 return False, None
             known = [int(r) for r in ratings if r is not None and r != UNKNOWN]
@@ -203,8 +203,8 @@ def _sources(path: str) -> tuple[str, ...]:
     if path.startswith("entry_points."):
         return (ENTRY,)
     group = path.removeprefix("focus_on_learning.")
-    if group in INDICATOR_GROUPS:
-        return (ASSESSED, *(f"focus_on_learning.{x}" for x in INDICATOR_GROUPS[group]))
+    if group in INDICATOR_MEANS:
+        return (ASSESSED, *(f"focus_on_learning.{x}" for x in INDICATOR_MEANS[group]))
     if path.startswith("focus_on_learning.") and path != ASSESSED:
         return (ASSESSED, path)
     if path.startswith("request.") and path != REQUESTED:

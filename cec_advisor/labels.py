@@ -33,3 +33,17 @@ def show_value(value: Scalar | None) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value).replace("_", " ")
+
+
+def show_decision(decision: str, value: Scalar | None, transformation_possible: Scalar | None) -> str:
+    """A key decision as a reader should see it, never contradicting another (K2).
+
+    With an anchor refusing, "transformational change possible" reads "not yet",
+    and a transformation plan type says it waits for the anchors, so the page
+    never shows "possible: no" beside a bare "transformation".
+    """
+    if decision == "transformation_possible" and value is False:
+        return "not yet"
+    if decision == "plan_type" and value == "transformation" and transformation_possible is False:
+        return "transformation, once all three anchors commit (foundational work only until then)"
+    return show_value(value)

@@ -102,7 +102,7 @@ def unused_services(rulebase: RuleBase) -> list[Finding]:
     for rule in rulebase.rules:
         named.update(rule.then.recommend)
         if rule.then.undetermined is not None:
-            named.add(rule.then.undetermined.settle_with)
+            named.update(rule.then.undetermined.settling_services())
         for test in rule.when.facts:
             if test.path == "request.service":
                 named.update(str(v) for v in test.values)

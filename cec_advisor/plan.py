@@ -7,7 +7,8 @@ phasing policies those decisions call for:
 - order: catalogue prerequisites first; if ``step1_first`` was concluded
   (K1), every Step 1 service before any service of Steps 2-5; if
   ``diagnose_first`` (K4), the system assessment before any Step 5 service;
-  deferred work (``defer_later_work``, K2) last; otherwise Pathway step,
+  deferred work (``defer_later_work``, K2: Steps 4-5 and any
+  service that needs all three anchors at the table) last; otherwise Pathway step,
   then the rank of the greatest area of need a service targets (K12), then
   catalogue order;
 - phases: walked in plan order, never going back; no phase holds more
@@ -122,7 +123,10 @@ def build_plan(case: Case, facts: Facts, result: RunResult, rulebase: RuleBase) 
     reasons, decided = _reasons(result.firings, rulebase)
     recommended = [str(s) for s in result.all_values(SERVICE_DECISION)]
     deferred = {
-        s for s in recommended if result.value("defer_later_work") is True and catalogue[s].step >= STRUCTURE_STEP
+        s
+        for s in recommended
+        if result.value("defer_later_work") is True
+        and (catalogue[s].step >= STRUCTURE_STEP or catalogue[s].needs_all_anchors)
     }
     ordered = _order(recommended, result, rulebase, needs, deferred)
     capacity, assumed = _capacity(case, result, len(ordered))
@@ -158,7 +162,7 @@ def build_plan(case: Case, facts: Facts, result: RunResult, rulebase: RuleBase) 
                 reasons=tuple(reasons.get(service_id, ())),
             )
         )
-    covered = {catalogue[s].element for s in ordered}
+    covered = {catalogue[s].element for s in ordered if not catalogue[s].diagnostic}
     return Plan(
         case_id=case.id,
         case_name=case.name,

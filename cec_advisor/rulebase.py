@@ -12,7 +12,8 @@ decision ids (``emphasis``), ``any`` / ``any_<name>`` (a list of fact-test
 mappings, at least one of which holds) or, in review-phase rules only,
 ``lacks`` (decisions that must *not* have been concluded). A fact test is a
 value, a list of values (any of them), or ``{not: [...]}``, ``{lt: n}``,
-``{lte: n}``, ``{gt: n}``, ``{gte: n}``. ``unknown`` matches a fact that is
+``{lte: n}``, ``{gt: n}``, ``{gte: n}``, or a range of comparisons that all
+hold (``{gte: 2.5, lt: 3.5}``). ``unknown`` matches a fact that is
 unknown or left out. Everything is checked at load; problems are
 :class:`~cec_advisor.errors.RuleFileError` lines with file and line.
 """
@@ -35,7 +36,7 @@ from cec_advisor.scales import UNKNOWN, Scalar, yaml_word
 from cec_advisor.validation import suggest, validate_model
 from cec_advisor.yamlsource import Locator, PathKey, read_yaml
 
-RULE_ID_PATTERN = r"^K([1-9]|1[0-9]|20)-[a-z0-9]+(-[a-z0-9]+)*$"
+RULE_ID_PATTERN = r"^K([1-9]|1[0-9]|2[0-3])-[a-z0-9]+(-[a-z0-9]+)*$"
 DECISION_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 SERVICE_DECISION = "service"
 ELEMENT_DECISION = "element"
@@ -73,6 +74,12 @@ class UndeterminedModel(_Strict):
     decision: StrictStr
     missing: tuple[StrictStr, ...] = Field(min_length=1)
     settle_with: StrictStr
+    settle: dict[StrictStr, StrictStr] = {}
+    """Missing facts that another diagnosis settles (fact → service); the rest are ``settle_with``'s."""
+
+    def settling_services(self) -> tuple[str, ...]:
+        """Every service this open question may recommend, ``settle_with`` first."""
+        return tuple(dict.fromkeys([self.settle_with, *self.settle.values()]))
 
 
 class ThenModel(_Strict):
@@ -278,8 +285,8 @@ class _RuleChecker:
     def check_rule(self, model: RuleModel, index: int, file_step: int) -> Rule:
         base: PathKey = ("rules", index)
         for position, code in enumerate(model.k):
-            if not re.fullmatch(r"K([1-9]|1[0-9]|20)", code):
-                raise self.fail((*base, "k", position), f"{model.id}.k", f"{code!r} is not a Pathway decision K1..K20")
+            if not re.fullmatch(r"K([1-9]|1[0-9]|2[0-3])", code):
+                raise self.fail((*base, "k", position), f"{model.id}.k", f"{code!r} is not a Pathway decision K1..K23")
         condition = self.check_when(model, base)
         self.check_then(model, base, condition)
         return Rule(
@@ -314,7 +321,7 @@ class _RuleChecker:
             elif key in self.decisions:
                 decisions.append(DecisionTest(key, self.decision_values(model.id, key, value, at)))
             elif key in FACT_SCALES:
-                facts.append(self.fact_test(model.id, key, value, at))
+                facts.extend(self.fact_tests(model.id, key, value, at))
             else:
                 choices = [*FACT_SCALES, *self.decisions, "any", "lacks"]
                 raise self.fail(
@@ -338,7 +345,7 @@ class _RuleChecker:
                         f"unknown fact {path!r}{suggest(path, FACT_SCALES)} (any-groups test case facts only)",
                         code="CEC101",
                     )
-                tests.append(self.fact_test(rule_id, path, test, (*at, position, path)))
+                tests.extend(self.fact_tests(rule_id, path, test, (*at, position, path)))
             options.append(tuple(tests))
         return tuple(options)
 
@@ -381,12 +388,20 @@ class _RuleChecker:
             raise self.fail(at, f"{rule_id}.when.{decision}", "expected at least one value")
         return tuple(values)
 
+    def fact_tests(self, rule_id: str, path: str, value: Any, at: PathKey) -> list[FactTest]:
+        """One test, or a range (``{gte: 2.5, lt: 3.5}``: several comparisons that must all hold)."""
+        if isinstance(value, dict) and len(value) > 1 and all(op in COMPARISONS for op in value):
+            return [self.fact_test(rule_id, path, {op: operand}, at) for op, operand in value.items()]
+        return [self.fact_test(rule_id, path, value, at)]
+
     def fact_test(self, rule_id: str, path: str, value: Any, at: PathKey) -> FactTest:
         scale = FACT_SCALES[path]
         label = f"{rule_id}.when.{path}"
         if isinstance(value, dict):
             if len(value) != 1:
-                raise self.fail(at, label, "a test mapping holds exactly one of: not, lt, lte, gt, gte")
+                raise self.fail(
+                    at, label, "a test mapping holds one of: not, lt, lte, gt, gte (or several comparisons: a range)"
+                )
             ((op, operand),) = value.items()
             if op == "not":
                 finite = scale.known_values()
@@ -445,13 +460,7 @@ class _RuleChecker:
                 )
             self.decision_values(model.id, decision, value, at)
         for position, service in enumerate(then.recommend):
-            if service not in self.catalogue:
-                raise self.fail(
-                    (*where, "recommend", position),
-                    f"{model.id}.then.recommend",
-                    f"unknown service {service!r}{suggest(service, self.catalogue.ids)}",
-                    code="CEC103",
-                )
+            self.check_service(service, (*where, "recommend", position), f"{model.id}.then.recommend")
         if then.recommend_requested and FactTest("request.made", "in", (True,)) not in condition.facts:
             raise self.fail(
                 (*where, "recommend_requested"),
@@ -487,19 +496,30 @@ class _RuleChecker:
                     f"unknown fact {path!r}{suggest(path, FACT_SCALES)}",
                     code="CEC101",
                 )
-        if model.settle_with not in self.catalogue:
+        self.check_service(model.settle_with, (*at, "settle_with"), f"{rule_id}.then.undetermined.settle_with")
+        for path, service in model.settle.items():
+            if path not in model.missing:
+                raise self.fail(
+                    (*at, "settle", path),
+                    f"{rule_id}.then.undetermined.settle",
+                    f"{path!r} is not one of the missing facts",
+                    code="CEC101",
+                )
+            self.check_service(service, (*at, "settle", path), f"{rule_id}.then.undetermined.settle")
+
+    def check_service(self, service: str, at: PathKey, label: str) -> None:
+        """Refuse a service id that is not in the catalogue (CEC103), suggesting the nearest."""
+        if service not in self.catalogue:
             raise self.fail(
-                (*at, "settle_with"),
-                f"{rule_id}.then.undetermined.settle_with",
-                f"unknown service {model.settle_with!r}{suggest(model.settle_with, self.catalogue.ids)}",
-                code="CEC103",
+                at, label, f"unknown service {service!r}{suggest(service, self.catalogue.ids)}", code="CEC103"
             )
 
 
 def reads(condition: Condition, then: ThenModel) -> tuple[str, ...]:
-    """The case facts a firing of the rule reports: those tested, plus the requested service it recommends."""
+    """The case facts a firing of the rule reports: those tested, plus the requested service when it tests a request."""
     paths = condition.fact_paths()
-    return (*paths, "request.service") if then.recommend_requested and "request.service" not in paths else paths
+    about_request = then.recommend_requested or "request.made" in paths
+    return (*paths, "request.service") if about_request and "request.service" not in paths else paths
 
 
 def holds(test: FactTest, value: Any) -> bool:

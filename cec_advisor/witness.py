@@ -18,7 +18,7 @@ import random
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from cec_advisor.case import INDICATOR_GROUPS, Case, case_from_data
+from cec_advisor.case import INDICATOR_MEANS, Case, case_from_data
 from cec_advisor.errors import CaseFileError
 from cec_advisor.facts import FACT_SCALES, Facts, case_facts
 from cec_advisor.rulebase import FactTest, holds
@@ -79,7 +79,7 @@ def candidates(path: str, tests: Iterable[FactTest]) -> list[Any]:
     """Values worth trying for a fact path: its scale's values, or boundary values of the tests for wide scales."""
     scale = FACT_SCALES[path]
     group = path.removeprefix("focus_on_learning.")
-    if group in INDICATOR_GROUPS:
+    if group in INDICATOR_MEANS:
         values: list[Any] = [1, 2, 3, 4]
     elif scale.kind in ("int", "number") and scale.high - scale.low > 10:
         bounds = {int(v) for t in tests if t.path == path and t.op != "in" for v in t.values}
@@ -114,9 +114,9 @@ def _assign(data: dict[str, Any], path: str, value: Any) -> None:
         else:
             data.setdefault("focus_on_learning", {})
         return
-    if group in INDICATOR_GROUPS:
+    if group in INDICATOR_MEANS:
         block = data.setdefault("focus_on_learning", {})
-        block.update(dict.fromkeys(INDICATOR_GROUPS[group], value))
+        block.update(dict.fromkeys(INDICATOR_MEANS[group], value))
         return
     if path.startswith("entry_points."):
         point = path.removeprefix("entry_points.")

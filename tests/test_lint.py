@@ -94,7 +94,7 @@ def test_cec104_duplicate_id(rules_copy: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new"),
     [
-        ('    source: "002 Step 4 (last paragraphs)"\n', ""),
+        ('    source: "002 Step 4 (last paragraphs); 004"\n', ""),
         ("rationale: Principals become collaborative leaders", 'rationale: ""\n    #'),
     ],
 )
@@ -138,6 +138,7 @@ def test_cec201_unused_service(rules_copy: Path) -> None:
     element: labor-management
     delivery: [facilitating]
     handoff: The board plans its own retreats.
+    owner: the board
     source: "002 Step 1"
 """
     )

@@ -60,17 +60,23 @@ def test_no_content_before_the_system_assessment_without_diagnosis(data: dict[st
 
 @given(case_data())
 def test_capacity_and_deferral_hold(data: dict[str, Any]) -> None:
-    """No phase exceeds capacity; with an anchor refusing, exactly the Step 4-5 services are deferred."""
+    """No phase exceeds capacity; with an anchor refusing, exactly the Step 4-5 and three-anchor services wait.
+
+    Whether transformational change is possible is false with a refusal, true
+    with every anchor known and none refusing, and open otherwise (K2, K19).
+    """
     case, plan = _plan(data)
     for phase in {s.phase for s in plan.services}:
         assert sum(1 for s in plan.services if s.phase == phase) <= plan.capacity
-    refuses = "none" in (
+    commitments = (
         case.anchors.board.commitment,
         case.anchors.administration.commitment,
         case.anchors.union.commitment,
     )
-    assert plan.value("transformation_possible") is (not refuses)
-    assert all(s.deferred == (refuses and s.step >= 4) for s in plan.services)
+    refuses = "none" in commitments
+    expected = False if refuses else ("undetermined" if "unknown" in commitments else True)
+    assert plan.value("transformation_possible") == expected
+    assert all(s.deferred == (refuses and (s.step >= 4 or s.id == "strategic-planning")) for s in plan.services)
 
 
 @given(case_data())

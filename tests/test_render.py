@@ -23,10 +23,15 @@ def assert_meets_contract(data: dict, rule_ids: set[str]) -> None:
     """Check one plan against the JSON contract and its value sets."""
     assert set(data["case"]) >= {"id", "name"}
     assert data["commitment"] in {"established", "partial", "absent"}
-    assert isinstance(data["transformation_possible"], bool)
+    assert data["transformation_possible"] is None or isinstance(data["transformation_possible"], bool)
     assert data["readiness"] in {"broken", "struggling", "developing", "accomplished", "very_accomplished"}
     assert data["emphasis"] in {"culture", "achievement", "undetermined"}
     assert data["plan_type"] in {"support", "transformation", "undetermined"}
+    open_decisions = {question["decision"] for question in data["undetermined"]}
+    if data["transformation_possible"] is None:
+        assert "transformation_possible" in open_decisions, "null means undetermined, with its open question"
+    if data["emphasis"] == "undetermined":
+        assert "emphasis" in open_decisions
     assert set(data["greatest_areas_of_need"]) <= GROUPS
     assert len(set(data["greatest_areas_of_need"])) == len(data["greatest_areas_of_need"])
     services = data["services"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from cec_advisor.diagram import build_diagram, to_svg
-from cec_advisor.labels import ELEMENT_NAMES, STEP_NAMES, SUMMARY_DECISIONS, show_value
+from cec_advisor.labels import ELEMENT_NAMES, STEP_NAMES, SUMMARY_DECISIONS, show_decision
 from cec_advisor.plan import Plan, PlannedService, Reason
 
 STEP_COLOURS = {1: "#7b3f98", 2: "#2e6fb7", 3: "#2a8c82", 4: "#d08a1f", 5: "#3c8d3a"}
@@ -80,14 +80,16 @@ def _alerts(plan: Plan) -> list[str]:
 def _decisions(plan: Plan) -> list[str]:
     parts = ['<h2 id="decisions">Decisions</h2>', '<div class="cards">']
     for decision, label in SUMMARY_DECISIONS:
-        parts.append(f'<div class="card"><small>{_e(label)}</small><b>{_e(show_value(plan.value(decision)))}</b></div>')
+        shown = show_decision(decision, plan.value(decision), plan.value("transformation_possible"))
+        parts.append(f'<div class="card"><small>{_e(label)}</small><b>{_e(shown)}</b></div>')
     needs = ", ".join(plan.greatest_areas_of_need) or "none identified"
     parts.append(f'<div class="card"><small>Greatest areas of need</small><b>{_e(needs)}</b></div>')
     assumed = " (assumed)" if plan.capacity_assumed else ""
     parts.append(f'<div class="card"><small>Services at once</small><b>{plan.capacity}{assumed}</b></div></div>')
     for decision, label in SUMMARY_DECISIONS:
         outcome = next(d for d in plan.decisions if d.decision == decision)
-        parts.append(f"<h3>{_e(label)}: {_e(show_value(outcome.value))}</h3>")
+        shown = show_decision(decision, outcome.value, plan.value("transformation_possible"))
+        parts.append(f"<h3>{_e(label)}: {_e(shown)}</h3>")
         parts.append(_reasons(outcome.reasons))
     return parts
 

@@ -18,7 +18,9 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "case": {"id": plan.case_id, "name": plan.case_name, "level": plan.level},
     }
     for decision in KEY_DECISIONS:
-        data[decision] = plan.value(decision)
+        value = plan.value(decision)
+        # The contract: transformation_possible is true, false or null when unknown (K19).
+        data[decision] = None if decision == "transformation_possible" and value == "undetermined" else value
     data["greatest_areas_of_need"] = list(plan.greatest_areas_of_need)
     data["weakest_indicators"] = list(plan.weakest_indicators)
     data["capacity"] = {"concurrent_services": plan.capacity, "assumed": plan.capacity_assumed}

@@ -9,7 +9,7 @@ Every sentence about *why* comes from a rule's ``because`` (via the plan).
 from __future__ import annotations
 
 from cec_advisor.diagram import build_diagram, to_mermaid
-from cec_advisor.labels import ELEMENT_NAMES, STEP_NAMES, SUMMARY_DECISIONS, show_value
+from cec_advisor.labels import ELEMENT_NAMES, STEP_NAMES, SUMMARY_DECISIONS, show_decision
 from cec_advisor.plan import Plan, PlannedService, Reason
 
 
@@ -24,7 +24,8 @@ def render_markdown(plan: Plan) -> str:
     for decision, label in SUMMARY_DECISIONS:
         outcome = next(d for d in plan.decisions if d.decision == decision)
         why = outcome.reasons[0].because if outcome.reasons else "no rule concluded this"
-        lines.append(f"| {label} | **{show_value(outcome.value)}** | {_text(why)} |")
+        shown = show_decision(decision, outcome.value, plan.value("transformation_possible"))
+        lines.append(f"| {label} | **{shown}** | {_text(why)} |")
     needs = ", ".join(plan.greatest_areas_of_need) or "none identified"
     lines.append(f"| Greatest areas of need | **{needs}** | weakest first, from the Appendix C indicator groups |")
     capacity = f"{plan.capacity} at a time" + (" (assumed)" if plan.capacity_assumed else "")
@@ -46,7 +47,8 @@ def render_markdown(plan: Plan) -> str:
     lines += ["## Why these decisions", ""]
     for decision, label in SUMMARY_DECISIONS:
         outcome = next(d for d in plan.decisions if d.decision == decision)
-        lines.append(f"**{label}: {show_value(outcome.value)}**")
+        shown = show_decision(decision, outcome.value, plan.value("transformation_possible"))
+        lines.append(f"**{label}: {shown}**")
         lines += _reason_lines(outcome.reasons)
         lines.append("")
     lines += [
