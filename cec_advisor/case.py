@@ -1,6 +1,6 @@
 """Case files (``cec-case/1``): pydantic models and validated loading.
 
-The models follow ``spec/case-format.md`` field for field. Every optional
+The models follow the case format (``cec-case/1``, README "Case format") field for field. Every optional
 scalar is guarded by a :class:`~cec_advisor.scales.Scale` and defaults to
 ``unknown``. :func:`load_case` reads a file safely and turns every problem into
 one :class:`~cec_advisor.errors.CaseFileError` line with file, line and field.

@@ -1,6 +1,6 @@
 """The service catalogue, loaded from ``rules/services.yaml``.
 
-Each service has a stable id (the contract with pathway.md), a Pathway step, a
+Each service has a stable id (a contract: docs/pathway.md lists them), a Pathway step, a
 Framework for Change element, delivery modes, prerequisites, a hand-off
 milestone and a seed source. The catalogue also holds the Coaching Delivery
 Model: the coaching that follows each delivery mode (002, K15).

@@ -1,6 +1,6 @@
 """The durable-rules adapter: the only module that imports ``durable``.
 
-It is built around the engine's measured traps (``shared/notes/durable-rules.md``):
+It is built around the engine's traps, measured on durable-rules 2.0.28 and listed here:
 
 - *process-global state, unfreed rulesets*: one quiet host per process; each
   rule base is registered once, under a name derived from its content digest,

@@ -23,6 +23,7 @@ SUMMARY_DECISIONS = (
     ("readiness", "Readiness baseline (Step 2)"),
     ("emphasis", "Emphasis (Step 3)"),
     ("plan_type", "Plan type (Step 3)"),
+    ("track", "Improvement or sustainability (Step 3)"),
 )
 
 
@@ -45,5 +46,9 @@ def show_decision(decision: str, value: Scalar | None, transformation_possible: 
     if decision == "transformation_possible" and value is False:
         return "not yet"
     if decision == "plan_type" and value == "transformation" and transformation_possible is False:
-        return "transformation, once all three anchors commit (foundational work only until then)"
+        return "transformation, once all three anchors commit"
+    if decision == "track":
+        return {"improve": "improvement work", "sustain": "sustainability partnership"}.get(
+            str(value), show_value(value)
+        )
     return show_value(value)

@@ -60,6 +60,8 @@ class PlannedService:
     delivery: tuple[str, ...]
     coaching: tuple[str, ...]
     handoff: str
+    owner: str
+    diagnostic: bool
     requested: bool
     deferred: bool
     after: tuple[str, ...]
@@ -155,6 +157,8 @@ def build_plan(case: Case, facts: Facts, result: RunResult, rulebase: RuleBase) 
                 if result.value("delivery_model") == "coaching"
                 else (),
                 handoff=service.handoff,
+                owner=service.owner,
+                diagnostic=service.diagnostic,
                 requested=service_id in result.requested,
                 deferred=service_id in deferred,
                 after=after,

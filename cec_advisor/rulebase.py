@@ -266,7 +266,7 @@ class _RuleChecker:
     def __init__(self, decisions: dict[str, Decision], catalogue: Catalogue) -> None:
         self.decisions = dict(decisions)
         self.decisions[SERVICE_DECISION] = Decision(
-            SERVICE_DECISION, "Recommended services", catalogue.ids, False, False, "pathway.md"
+            SERVICE_DECISION, "Recommended services", catalogue.ids, False, False, "docs/pathway.md"
         )
         self.decisions[ELEMENT_DECISION] = Decision(
             ELEMENT_DECISION, "Framework elements served", ELEMENTS, False, False, "002"

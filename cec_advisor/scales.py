@@ -17,7 +17,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
 UNKNOWN = "unknown"
-"""The value every optional scalar fact accepts (pathway.md K19)."""
+"""The value every optional scalar fact accepts (K19 in docs/pathway.md)."""
 
 ScaleKind = Literal["enum", "bool", "int", "number", "code", "service"]
 Scalar = str | int | float | bool

@@ -72,7 +72,7 @@ def test_summary_csv_has_one_correct_row_per_case(tmp_path: Path, corpus: Path) 
     ]
     riverside = next(r for r in rows if r["id"] == "riverside-42")
     assert riverside["commitment"] == "absent" and riverside["plan_type"] == "transformation"
-    assert riverside["services"] == "28" and riverside["error"] == ""
+    assert riverside["services"] == "29" and riverside["error"] == ""
     assert (
         riverside["first_services"]
         == "union-leadership-development; local-union-system-assessment; interest-based-bargaining"

@@ -62,8 +62,9 @@ def test_no_content_before_the_system_assessment_without_diagnosis(data: dict[st
 def test_capacity_and_deferral_hold(data: dict[str, Any]) -> None:
     """No phase exceeds capacity; with an anchor refusing, exactly the Step 4-5 and three-anchor services wait.
 
-    Whether transformational change is possible is false with a refusal, true
-    with every anchor known and none refusing, and open otherwise (K2, K19).
+    Whether transformational change is possible is false while an anchor
+    refuses or is only exploring, true with every anchor at least informally
+    committed, and open otherwise (K2, K19).
     """
     case, plan = _plan(data)
     for phase in {s.phase for s in plan.services}:
@@ -74,7 +75,8 @@ def test_capacity_and_deferral_hold(data: dict[str, Any]) -> None:
         case.anchors.union.commitment,
     )
     refuses = "none" in commitments
-    expected = False if refuses else ("undetermined" if "unknown" in commitments else True)
+    holding_back = refuses or "exploring" in commitments
+    expected = False if holding_back else ("undetermined" if "unknown" in commitments else True)
     assert plan.value("transformation_possible") == expected
     assert all(s.deferred == (refuses and (s.step >= 4 or s.id == "strategic-planning")) for s in plan.services)
 

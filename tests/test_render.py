@@ -1,4 +1,4 @@
-"""Renderers: the JSON contract of pathway.md for every sample case, and a readable Markdown plan."""
+"""Renderers: the JSON plan contract (docs/pathway.md) for every sample case, and a readable Markdown plan."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ GROUPS = {"curriculum", "assessment", "differentiation", "focus"}
 def assert_meets_contract(data: dict, rule_ids: set[str]) -> None:
     """Check one plan against the JSON contract and its value sets."""
     assert set(data["case"]) >= {"id", "name"}
-    assert data["commitment"] in {"established", "partial", "absent"}
+    assert data["commitment"] in {"established", "partial", "absent", "undetermined"}
     assert data["transformation_possible"] is None or isinstance(data["transformation_possible"], bool)
     assert data["readiness"] in {"broken", "struggling", "developing", "accomplished", "very_accomplished"}
     assert data["emphasis"] in {"culture", "achievement", "undetermined"}
@@ -30,8 +30,9 @@ def assert_meets_contract(data: dict, rule_ids: set[str]) -> None:
     open_decisions = {question["decision"] for question in data["undetermined"]}
     if data["transformation_possible"] is None:
         assert "transformation_possible" in open_decisions, "null means undetermined, with its open question"
-    if data["emphasis"] == "undetermined":
-        assert "emphasis" in open_decisions
+    for decision in ("commitment", "emphasis", "plan_type"):
+        if data[decision] == "undetermined":
+            assert decision in open_decisions or decision == "plan_type"
     assert set(data["greatest_areas_of_need"]) <= GROUPS
     assert len(set(data["greatest_areas_of_need"])) == len(data["greatest_areas_of_need"])
     services = data["services"]
@@ -44,6 +45,7 @@ def assert_meets_contract(data: dict, rule_ids: set[str]) -> None:
         assert isinstance(service["phase"], int) and service["phase"] >= 1
         assert isinstance(service["requested"], bool) and isinstance(service["deferred"], bool)
         assert service["reasons"]
+        assert service["owner"].strip(), "every service names who owns it after hand-off (K23)"
         for reason in service["reasons"]:
             assert set(reason) >= {"rule", "because", "facts", "source"}
             assert reason["rule"] in rule_ids

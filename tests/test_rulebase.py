@@ -24,7 +24,7 @@ def test_shipped_rule_base_loads() -> None:
 
 
 def test_minimum_catalogue_is_present() -> None:
-    """Every service id of the minimum catalogue in pathway.md exists."""
+    """Every service id of the minimum catalogue (docs/pathway.md) exists."""
     ids = set(load_rulebase(RULES).catalogue.ids)
     minimum = {
         "union-leadership-development",

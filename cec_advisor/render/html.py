@@ -156,14 +156,14 @@ def _service(service: PlannedService) -> str:
         f"<p><b>Delivery:</b> {_e(', '.join(service.delivery))}</p>"
         + (f"<ul>{coaching}</ul>" if coaching else "")
         + "".join(extra)
-        + f"<p><b>Hand-off:</b> {_e(service.handoff)}</p></section>"
+        + f"<p><b>Hand-off:</b> {_e(service.handoff)} <i>Owner after hand-off: {_e(service.owner)}.</i></p></section>"
     )
 
 
 def _elements(plan: Plan) -> list[str]:
     rows = []
     for element, name in ELEMENT_NAMES.items():
-        count = sum(1 for s in plan.services if s.element == element)
+        count = sum(1 for s in plan.services if s.element == element and not s.diagnostic)
         rows.append(f"<tr><td>{_e(name)}</td><td>{count if count else '<b>not addressed</b>'}</td></tr>")
     return [
         '<h2 id="elements">Framework for Change</h2>',

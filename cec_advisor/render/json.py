@@ -1,4 +1,4 @@
-"""The JSON plan (the contract in pathway.md): one object, stable key order, byte-identical per input."""
+"""The JSON plan (its contract: docs/pathway.md): one object, stable key order, byte-identical per input."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "after": list(s.after),
             "hands_over_to": list(s.hands_over_to),
             "handoff": s.handoff,
+            "owner": s.owner,
             "coaching": list(s.coaching),
             "reasons": [_reason(r) for r in s.reasons],
         }

@@ -64,7 +64,7 @@ def render_markdown(plan: Plan) -> str:
     lines += _services_section(plan)
     lines += ["## Framework for Change", ""]
     for element, name in ELEMENT_NAMES.items():
-        count = sum(1 for s in plan.services if s.element == element)
+        count = sum(1 for s in plan.services if s.element == element and not s.diagnostic)
         lines.append(
             f"- {name}: {count} service{'s' if count != 1 else ''}" if count else f"- {name}: **not addressed**"
         )
@@ -121,7 +121,7 @@ def _service_lines(service: PlannedService, plan: Plan) -> list[str]:
         lines.append(f"- Builds on: {', '.join(service.after)}.")
     if service.hands_over_to:
         lines.append(f"- Overlaps with and hands over to: {', '.join(service.hands_over_to)}.")
-    lines.append(f"- Hand-off: {_text(service.handoff)}")
+    lines.append(f"- Hand-off: {_text(service.handoff)} Owner after hand-off: {_text(service.owner)}.")
     lines.append("")
     return lines
 
