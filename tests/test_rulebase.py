@@ -140,10 +140,10 @@ def _line_of(path: Path, needle: str) -> int:
         (
             "x-cross-cutting.yaml",
             "    phase: review\n    when:\n      track: improve\n      plan_type: [support, transformation]\n"
-            "      focus_on_learning.assessed: true\n      lacks: {element: pedagogy}",
+            "      focus_on_learning.assessed: true\n      lacks: {element: pedagogy, defer_later_work: true}",
             "    when:\n      track: improve\n      plan_type: [support, transformation]\n"
-            "      focus_on_learning.assessed: true\n      lacks: {element: pedagogy}",
-            "lacks: {element: pedagogy}",
+            "      focus_on_learning.assessed: true\n      lacks: {element: pedagogy, defer_later_work: true}",
+            "lacks: {element: pedagogy, defer_later_work: true}",
             "only allowed in rules with phase: review",
         ),
         (
