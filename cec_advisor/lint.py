@@ -156,6 +156,7 @@ def _then_within(small: Rule, large: Rule) -> bool:
         and (not a.recommend_requested or b.recommend_requested)
         and (a.warn is None or a.warn == b.warn)
         and (a.undetermined is None or a.undetermined == b.undetermined)
+        and (a.schedule is None or a.schedule == b.schedule)
     )
 
 

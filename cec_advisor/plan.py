@@ -19,17 +19,16 @@ phasing policies those decisions call for:
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cec_advisor.case import INDICATOR_GROUPS, Case
 from cec_advisor.catalogue import ELEMENTS
 from cec_advisor.engine import Firing, RuleWarning, RunResult
-from cec_advisor.errors import EngineError
 from cec_advisor.facts import Facts
 from cec_advisor.rulebase import SERVICE_DECISION, RuleBase, fill_placeholders
 from cec_advisor.scales import UNKNOWN, Scalar
+from cec_advisor.schedule import ScheduleInput, schedule
 
 PLAN_FORMAT = "cec-plan/1"
 CONTENT_STEP = 5
@@ -67,6 +66,12 @@ class PlannedService:
     after: tuple[str, ...]
     hands_over_to: tuple[str, ...]
     reasons: tuple[Reason, ...]
+    urgency: str | None = None
+    """The urgency class a K21 rule concluded, if any."""
+    placement: str = ""
+    """Why the service sits in its period, in words generated from the schedule (never from rule text)."""
+    first_round_phase: int | None = None
+    """The period of a close deadline's first round, an item of its own (K21)."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,10 @@ class Plan:
     undetermined: tuple[OpenQuestion, ...]
     trace: tuple[Firing, ...]
     coaching_model: bool
+    horizon: int = 1
+    """School years the plan covers; later work sits in the period after (K11)."""
+    milestone_phase: int | None = None
+    """The period at whose end the anchors' formal agreement is expected (K1), if it is pending."""
 
     def value(self, decision: str) -> Scalar | None:
         """The value of a decision, or ``None`` when no rule concluded it."""
@@ -124,24 +133,47 @@ def build_plan(case: Case, facts: Facts, result: RunResult, rulebase: RuleBase) 
     needs = _rank_needs(result.all_values("need"), facts)
     reasons, decided = _reasons(result.firings, rulebase)
     recommended = [str(s) for s in result.all_values(SERVICE_DECISION)]
-    deferred = {
+    deferred = frozenset(
         s
         for s in recommended
         if result.value("defer_later_work") is True
         and (catalogue[s].step >= STRUCTURE_STEP or catalogue[s].needs_all_anchors)
-    }
-    ordered = _order(recommended, result, rulebase, needs, deferred)
-    capacity, assumed = _capacity(case, result, len(ordered))
-    phases = _phases(ordered, result, rulebase, deferred, capacity)
+    )
+    capacity, assumed = _capacity(case, result, len(recommended))
+    urgency, first_rounds = _urgency(result, rulebase)
+    horizon = result.value("horizon")
+    timeline = schedule(
+        ScheduleInput(
+            services=tuple(recommended),
+            urgency=urgency,
+            first_rounds=first_rounds,
+            needs=needs,
+            deferred=deferred,
+            milestone=result.value("commitment_milestone") is True,
+            culture_first=result.value("emphasis") == "culture",
+            diagnose_first=result.value("diagnose_first") is True,
+            multi_year=result.value("phasing") == "multi_year",
+            capacity=capacity,
+            horizon=int(str(horizon)) if horizon is not None else 1,
+            deadline_months=case.request.deadline_months
+            if case.request is not None and isinstance(case.request.deadline_months, int)
+            else None,
+        ),
+        catalogue,
+    )
+    ordered = list(timeline.order)
     in_plan = set(ordered)
     services = []
     for index, service_id in enumerate(ordered):
         service = catalogue[service_id]
+        placed = timeline.placements[service_id]
         after = tuple(p for p in service.prerequisites if p in in_plan)
         handing = tuple(
             other
             for other in ordered
-            if service_id in catalogue[other].prerequisites and phases[other] == phases[service_id]
+            if service_id in catalogue[other].prerequisites
+            and timeline.placements[other].period == placed.period + 1
+            and not timeline.placements[other].later
         )
         services.append(
             PlannedService(
@@ -151,7 +183,7 @@ def build_plan(case: Case, facts: Facts, result: RunResult, rulebase: RuleBase) 
                 summary=service.summary,
                 step=service.step,
                 element=service.element,
-                phase=phases[service_id],
+                phase=placed.period,
                 delivery=service.delivery,
                 coaching=tuple(catalogue.coaching[mode] for mode in service.delivery)
                 if result.value("delivery_model") == "coaching"
@@ -160,10 +192,25 @@ def build_plan(case: Case, facts: Facts, result: RunResult, rulebase: RuleBase) 
                 owner=service.owner,
                 diagnostic=service.diagnostic,
                 requested=service_id in result.requested,
-                deferred=service_id in deferred,
+                deferred=placed.later,
                 after=after,
                 hands_over_to=handing,
                 reasons=tuple(reasons.get(service_id, ())),
+                urgency=placed.urgency,
+                placement=placed.why,
+                first_round_phase=timeline.first_rounds.get(service_id),
+            )
+        )
+    warnings = list(result.warnings)
+    if timeline.overflow:
+        horizon_rule = next(iter(result.concluders("horizon", horizon)), "") if horizon is not None else ""
+        names = ", ".join(catalogue[s].name for s in timeline.overflow)
+        warnings.append(
+            RuleWarning(
+                horizon_rule,
+                f"{len(timeline.overflow)} recommended service(s) do not fit the plan's "
+                f"{timeline.horizon}-year horizon at {capacity} new services a year and are listed as later "
+                f"work, to be planned when the first ones hand over: {names}.",
             )
         )
     covered = {catalogue[s].element for s in ordered if not catalogue[s].diagnostic}
@@ -183,7 +230,9 @@ def build_plan(case: Case, facts: Facts, result: RunResult, rulebase: RuleBase) 
         capacity_assumed=assumed,
         services=tuple(services),
         elements_untouched=tuple(e for e in ELEMENTS if e not in covered),
-        warnings=tuple(result.warnings),
+        warnings=tuple(warnings),
+        horizon=timeline.horizon,
+        milestone_phase=timeline.milestone_period,
         undetermined=_open_questions(result),
         trace=tuple(result.firings),
         coaching_model=result.value("delivery_model") == "coaching",
@@ -221,48 +270,29 @@ def _reasons(firings: list[Firing], rulebase: RuleBase) -> tuple[dict[str, list[
     return services, decisions
 
 
-def _order(
-    services: list[str], result: RunResult, rulebase: RuleBase, needs: tuple[str, ...], deferred: set[str]
-) -> list[str]:
-    """Topologically order the services under the constraints the rules concluded."""
-    catalogue = rulebase.catalogue
-    before: dict[str, set[str]] = {s: set() for s in services}
-    for service in services:
-        before[service].update(p for p in catalogue[service].prerequisites if p in before)
-    if result.value("step1_first") is True:
-        first = [s for s in services if catalogue[s].step == 1]
-        for service in services:
-            if catalogue[service].step > 1:
-                before[service].update(first)
-    if result.value("diagnose_first") is True and "system-assessment" in before:
-        for service in services:
-            if catalogue[service].step == CONTENT_STEP:
-                before[service].add("system-assessment")
-    for service in deferred:
-        before[service].update(s for s in services if s not in deferred)
+URGENCY_ORDER = ("commitment_work", "diagnosis", "from_the_start", "early", "requested", "closing", "optional")
 
-    def priority(service: str) -> tuple[int, int, int, int]:
-        info = catalogue[service]
-        ranks = [needs.index(t) for t in info.targets if t in needs]
-        rank = min(ranks) if ranks and info.step == CONTENT_STEP else len(needs)
-        return (service in deferred, info.step, rank, catalogue.position[service])
 
-    waiting = {s: set(b) for s, b in before.items()}
-    ready = [(priority(s), s) for s, b in waiting.items() if not b]
-    heapq.heapify(ready)
-    ordered: list[str] = []
-    while ready:
-        _, service = heapq.heappop(ready)
-        ordered.append(service)
-        for other, blockers in waiting.items():
-            if service in blockers:
-                blockers.discard(service)
-                if not blockers:
-                    heapq.heappush(ready, (priority(other), other))
-    if len(ordered) != len(services):
-        stuck = sorted(set(services) - set(ordered))
-        raise EngineError(f"the ordering constraints on {', '.join(stuck)} form a cycle")
-    return ordered
+def _urgency(result: RunResult, rulebase: RuleBase) -> tuple[dict[str, str], dict[str, str]]:
+    """Each service's most urgent class concluded by a K21 rule, and the services that get a first round.
+
+    A rule's class applies to the services it recommends and to the service
+    it tests (``when: service: ...``).
+    """
+    urgency: dict[str, str] = {}
+    first_rounds: dict[str, str] = {}
+    for firing in result.firings:
+        kind = rulebase.by_id[firing.rule].then.schedule
+        if kind is None:
+            continue
+        tested = firing.facts.get(SERVICE_DECISION)
+        targets = [*firing.services, *([str(tested)] if tested is not None else [])]
+        for service in targets:
+            if kind == "first_round":
+                first_rounds.setdefault(service, firing.rule)
+            elif service not in urgency or URGENCY_ORDER.index(kind) < URGENCY_ORDER.index(urgency[service]):
+                urgency[service] = kind
+    return urgency, first_rounds
 
 
 def _capacity(case: Case, result: RunResult, count: int) -> tuple[int, bool]:
@@ -271,36 +301,6 @@ def _capacity(case: Case, result: RunResult, count: int) -> tuple[int, bool]:
         return int(case.context.capacity), False
     assumed = result.value("assumed_capacity")
     return (int(str(assumed)), True) if assumed is not None else (max(count, 1), True)
-
-
-def _phases(
-    ordered: list[str], result: RunResult, rulebase: RuleBase, deferred: set[str], capacity: int
-) -> dict[str, int]:
-    """Assign each service a phase, walking the plan in order."""
-    catalogue = rulebase.catalogue
-    multi_year = result.value("phasing") == "multi_year"
-    phases: dict[str, int] = {}
-    load: dict[int, int] = {}
-    current = 1
-    last_structure = 0
-    last_active = 0
-    for service in ordered:
-        step = catalogue[service].step
-        phase = current
-        if multi_year and step == CONTENT_STEP and last_structure:
-            phase = max(phase, last_structure + 1)
-        if service in deferred:
-            phase = max(phase, last_active + 1)
-        while load.get(phase, 0) >= capacity:
-            phase += 1
-        phases[service] = phase
-        load[phase] = load.get(phase, 0) + 1
-        current = phase
-        if step == STRUCTURE_STEP and service not in deferred:
-            last_structure = phase
-        if service not in deferred:
-            last_active = phase
-    return phases
 
 
 def _open_questions(result: RunResult) -> tuple[OpenQuestion, ...]:

@@ -91,6 +91,13 @@ class ThenModel(_Strict):
     warn: StrictStr | None = None
     undetermined: UndeterminedModel | None = None
     """A decision left open; its ``settle_with`` service is recommended as well (K19)."""
+    schedule: (
+        Literal[
+            "commitment_work", "diagnosis", "from_the_start", "early", "requested", "first_round", "closing", "optional"
+        ]
+        | None
+    ) = None
+    """The urgency class (K21) of the services this rule recommends or tests (``service: ...``)."""
 
 
 class RuleModel(_Strict):
@@ -445,7 +452,14 @@ class _RuleChecker:
     def check_then(self, model: RuleModel, base: PathKey, condition: Condition) -> None:
         then = model.then
         where: PathKey = (*base, "then")
-        if not (then.conclude or then.recommend or then.recommend_requested or then.warn or then.undetermined):
+        if not (
+            then.conclude
+            or then.recommend
+            or then.recommend_requested
+            or then.warn
+            or then.undetermined
+            or then.schedule
+        ):
             raise self.fail(where, f"{model.id}.then", "concludes nothing")
         for decision, value in then.conclude.items():
             at: PathKey = (*where, "conclude", decision)

@@ -74,8 +74,7 @@ def test_summary_csv_has_one_correct_row_per_case(tmp_path: Path, corpus: Path) 
     assert riverside["commitment"] == "absent" and riverside["plan_type"] == "transformation"
     assert riverside["services"] == "29" and riverside["error"] == ""
     assert (
-        riverside["first_services"]
-        == "union-leadership-development; local-union-system-assessment; interest-based-bargaining"
+        riverside["first_services"] == "collaborative-compact; commitment-conversations; local-union-system-assessment"
     )
     lakeview = next(r for r in rows if r["id"] == "lakeview-unit-5")
     assert lakeview["warnings"] == "K2-anchor-refuses"

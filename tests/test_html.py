@@ -27,7 +27,7 @@ def test_report_is_self_contained(advisor: Advisor, path: Path) -> None:
     assert page.startswith("<!DOCTYPE html>")
     assert "<script" not in page and "<link" not in page and "@import" not in page
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
-    assert page.count("<svg") == 2 and "Phase 1" in page, "the path diagram and the timeline"
+    assert page.count("<svg") == 2 and "Year 1" in page, "the path diagram and the timeline"
 
 
 def test_case_text_is_escaped(advisor: Advisor) -> None:

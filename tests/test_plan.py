@@ -20,34 +20,93 @@ def _ids(plan: Plan) -> list[str]:
     return [s.id for s in plan.services]
 
 
+EXEMPT = {"commitment_work", "diagnosis", "closing"}
+
+
 @pytest.mark.parametrize("path", SAMPLE_CASES, ids=lambda p: p.stem)
 def test_order_respects_prerequisites_and_phases_never_go_back(advisor: Advisor, path: Path) -> None:
-    """Every prerequisite in the plan comes first, orders run 1..n, and phases never decrease."""
+    """Prerequisites come first (a grant requirement excepted, K21), orders run 1..n, and phases never decrease."""
     plan = advisor.plan_file(path)
     ids = _ids(plan)
     assert [s.order for s in plan.services] == list(range(1, len(ids) + 1))
     for service in plan.services:
+        if service.urgency == "from_the_start":
+            continue
         for prerequisite in advisor.rulebase.catalogue[service.id].prerequisites:
             if prerequisite in ids:
                 assert ids.index(prerequisite) < ids.index(service.id)
     phases = [s.phase for s in plan.services]
     assert phases == sorted(phases) and phases[0] == 1
+    assert all(s.phase == plan.horizon + 1 for s in plan.services if s.deferred)
+    assert all(s.phase <= plan.horizon for s in plan.services if not s.deferred)
 
 
 @pytest.mark.parametrize("path", SAMPLE_CASES, ids=lambda p: p.stem)
-def test_no_phase_holds_more_than_capacity(advisor: Advisor, path: Path) -> None:
-    """No phase holds more concurrent services than the case (or the assumption) allows."""
+def test_no_year_starts_more_than_capacity(advisor: Advisor, path: Path) -> None:
+    """No school year starts more new services than capacity, besides commitment and diagnosis work (K14, K11)."""
     plan = advisor.plan_file(path)
-    for phase in {s.phase for s in plan.services}:
-        assert sum(1 for s in plan.services if s.phase == phase) <= plan.capacity
+    for period in range(1, plan.horizon + 1):
+        started = [s for s in plan.services if s.phase == period and s.urgency not in EXEMPT]
+        rounds = [s for s in plan.services if s.first_round_phase == period]
+        assert len(started) + len(rounds) <= plan.capacity
 
 
-def test_step1_comes_first_while_commitment_is_not_established(advisor: Advisor) -> None:
-    """With commitment absent, every Step 1 service precedes every service of Steps 2-5."""
+def test_commitment_is_a_milestone_not_a_wall(advisor: Advisor) -> None:
+    """While commitment is pending, commitment work opens year 1, content waits for the milestone, and
+    Step 1 capacity building and structures run alongside (K1, K21; Rockford 2014-15)."""
     plan = _plan(advisor, "riverside-adversarial")
-    steps = [s.step for s in plan.services]
-    assert plan.value("commitment") == "absent"
-    assert max(i for i, step in enumerate(steps) if step == 1) < min(i for i, step in enumerate(steps) if step > 1)
+    assert plan.value("commitment") == "absent" and plan.milestone_phase == 1
+    year_one = [s for s in plan.services if s.phase == 1]
+    assert [s.id for s in year_one][:2] == ["collaborative-compact", "commitment-conversations"]
+    assert all(s.step != 5 for s in year_one)
+    assert {"interest-based-bargaining", "district-leadership-team"} <= {s.id for s in year_one}
+    assert any(s.step == 1 and s.phase > 1 for s in plan.services), "Step 1 capacity building runs alongside"
+
+
+def test_established_district_never_opens_with_an_optional_link(advisor: Advisor) -> None:
+    """TURN is an optional link: in an established district's plan it comes after the work the district needs."""
+    plan = _plan(advisor, "strong-culture-one-weak-group")
+    assert plan.value("commitment") == "established"
+    ids = _ids(plan)
+    assert ids[0] != "turn-coordination" and ids.index("turn-coordination") == len(ids) - 1
+
+
+def test_sig_requirements_start_in_year_one(advisor: Advisor) -> None:
+    """A SIG school's grant diagnosis, project manager and progress monitoring sit in year 1 (K21, 000, 001)."""
+    for case in ("sig-school", "sig-district-not-in"):
+        plan = _plan(advisor, case)
+        for service in ("sig-diagnosis", "transformation-project-manager", "progress-monitoring"):
+            placed = plan.service(service)
+            assert placed is not None and placed.phase == 1 and not placed.deferred, (case, service)
+        closing = plan.service("post-grant-sustainability")
+        assert closing is not None and closing.phase == plan.horizon
+
+
+def test_close_deadline_gets_a_first_round_in_year_one(advisor: Advisor) -> None:
+    """A request due in 4 months gets a first round in year 1, an item of its own (K21, App. D)."""
+    plan = _plan(advisor, "pera-slo-request")
+    slo = plan.service("slo-training")
+    assert slo is not None and slo.first_round_phase == 1
+    assert "K7-deadline-collision" in {w.rule for w in plan.warnings}
+
+
+def test_greatest_need_is_among_the_first_services(advisor: Advisor) -> None:
+    """The content aimed at the greatest area of need is the first content service (K12, K21)."""
+    plan = _plan(advisor, "strong-culture-one-weak-group")
+    content = [s for s in plan.services if s.step == 5 and s.urgency is None]
+    assert plan.greatest_areas_of_need[0] == "curriculum"
+    assert content[0].id == "standards-based-curriculum" and content[0].phase == 1
+
+
+def test_capacity_one_gives_a_bounded_plan_with_later_work(advisor: Advisor) -> None:
+    """At capacity 1 the plan stays within its horizon; the rest is later work, with a warning (K11)."""
+    case = advisor.load(CASES / "riverside-adversarial.yaml")
+    plan = advisor.plan(case.model_copy(update={"context": case.context.model_copy(update={"capacity": 1})}))
+    assert max(s.phase for s in plan.services if not s.deferred) <= plan.horizon == 4
+    later = [s for s in plan.services if s.deferred]
+    assert later and all(s.phase == 5 for s in later)
+    warning = next(w for w in plan.warnings if w.rule == "K11-horizon-transformation")
+    assert str(len(later)) in warning.message
 
 
 def test_structures_in_pathway_order(advisor: Advisor) -> None:
@@ -58,11 +117,11 @@ def test_structures_in_pathway_order(advisor: Advisor) -> None:
 
 
 def test_transformation_content_follows_structures(advisor: Advisor) -> None:
-    """In a multi-year plan, Step 5 content starts in a later phase than the last structure."""
+    """In a multi-year plan, Step 5 content starts in a year after the first structures (K11)."""
     plan = _plan(advisor, "achievement-transformation")
     assert plan.value("phasing") == "multi_year"
-    last_structure = max(s.phase for s in plan.services if s.step == 4)
-    assert min(s.phase for s in plan.services if s.step == 5) > last_structure
+    first_structure = min(s.phase for s in plan.services if s.step == 4)
+    assert min(s.phase for s in plan.services if s.step == 5) > first_structure
 
 
 def test_refusal_defers_later_work_but_keeps_foundations(advisor: Advisor) -> None:
@@ -141,3 +200,31 @@ def test_every_service_is_justified_by_existing_rules(advisor: Advisor, path: Pa
             assert reason.rule in advisor.rulebase.by_id
             assert reason.source == advisor.rulebase.by_id[reason.rule].source
             assert "{" not in reason.because
+
+
+@pytest.mark.parametrize("path", SAMPLE_CASES, ids=lambda p: p.stem)
+def test_placement_words_come_from_the_schedule(advisor: Advisor, path: Path) -> None:
+    """Each service says when it runs in words generated from its own period, never from rule text (K21)."""
+    plan = advisor.plan_file(path)
+    for service in plan.services:
+        expected = "Later work" if service.deferred else f"Year {service.phase}"
+        assert service.placement.startswith(expected), (service.id, service.placement)
+
+
+def test_no_rule_text_promises_timing(advisor: Advisor) -> None:
+    """Rule reasons and warnings never claim a time ("from the start", "immediately"): the schedule says when."""
+    for rule in advisor.rulebase.rules:
+        for text in (rule.because, rule.then.warn or ""):
+            lowered = text.lower()
+            assert not any(word in lowered for word in ("from the start", "immediately", "at once")), rule.id
+
+
+def test_a_district_like_rockford_2014_gets_the_first_year_cec_gave_it(advisor: Advisor) -> None:
+    """Year 1: interest-based bargaining for the anchors, the system assessment, the requested strategic
+    plan and a new DLT, side by side; content waits for the anchors' agreement (CEC case study, 2015)."""
+    plan = _plan(advisor, "rockford-2014")
+    year_one = {s.id for s in plan.services if s.phase == 1}
+    assert {"interest-based-bargaining", "system-assessment", "strategic-planning", "district-leadership-team"} <= (
+        year_one
+    )
+    assert all(s.step != 5 for s in plan.services if s.phase == 1)

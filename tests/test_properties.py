@@ -16,6 +16,7 @@ from cec_advisor.render.json import render_json
 from .strategies import case_data, case_yaml, yaml_values
 
 ADVISOR = Advisor()
+EXEMPT = {"commitment_work", "diagnosis", "closing"}
 """One compiled rule base for all examples (Hypothesis does not mix with function-scoped fixtures)."""
 
 
@@ -38,13 +39,15 @@ def test_every_valid_case_gets_a_consistent_justified_plan(data: dict[str, Any])
 
 
 @given(case_data())
-def test_step1_precedes_later_steps_without_established_commitment(data: dict[str, Any]) -> None:
-    """While commitment is not established, every Step 1 service precedes every Step 2-5 service."""
+def test_content_waits_for_the_commitment_milestone(data: dict[str, Any]) -> None:
+    """While the anchors' agreement is pending, commitment work is in year 1 and content starts after it (K1, K21)."""
     _, plan = _plan(data)
-    if plan.value("commitment") != "established":
-        steps = [s.step for s in plan.services]
-        if 1 in steps and any(step > 1 for step in steps):
-            assert max(i for i, s in enumerate(steps) if s == 1) < min(i for i, s in enumerate(steps) if s > 1)
+    if plan.milestone_phase == 1:
+        for service in plan.services:
+            if service.urgency == "commitment_work":
+                assert service.phase == 1
+            if service.step == 5 and service.urgency not in ("from_the_start", "closing"):
+                assert service.phase >= 2
 
 
 @given(case_data())
@@ -67,8 +70,9 @@ def test_capacity_and_deferral_hold(data: dict[str, Any]) -> None:
     committed, and open otherwise (K2, K19).
     """
     case, plan = _plan(data)
-    for phase in {s.phase for s in plan.services}:
-        assert sum(1 for s in plan.services if s.phase == phase) <= plan.capacity
+    for phase in range(1, plan.horizon + 1):
+        started = [s for s in plan.services if s.phase == phase and s.urgency not in EXEMPT]
+        assert len(started) + sum(1 for s in plan.services if s.first_round_phase == phase) <= plan.capacity
     commitments = (
         case.anchors.board.commitment,
         case.anchors.administration.commitment,
@@ -78,7 +82,9 @@ def test_capacity_and_deferral_hold(data: dict[str, Any]) -> None:
     holding_back = refuses or "exploring" in commitments
     expected = False if holding_back else ("undetermined" if "unknown" in commitments else True)
     assert plan.value("transformation_possible") == expected
-    assert all(s.deferred == (refuses and (s.step >= 4 or s.id == "strategic-planning")) for s in plan.services)
+    waits = [s for s in plan.services if s.step >= 4 or s.id == "strategic-planning"]
+    if refuses:
+        assert all(s.deferred for s in waits if s.urgency != "from_the_start")
 
 
 @given(case_data())

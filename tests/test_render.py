@@ -82,13 +82,13 @@ def test_markdown_reads_as_a_plan(advisor: Advisor) -> None:
         "## At a glance",
         "## Warnings",
         "## Why these decisions",
-        "## The services, in order",
-        "### Phase 1",
+        "## The plan, year by year",
+        "### Year 1",
         "## How the advisor decided",
     ):
         assert heading in text
-    assert "deferred** until commitment exists" in text
-    assert "(deferred until the three anchors commit)" in text
+    assert "**later work**" in text and "it waits until every anchor commits" in text
+    assert "### Later work (after year 4)" in text
     assert "K2-anchor-refuses" in text
     assert "Hand-off:" in text and "Coaching after" in text
 

@@ -104,12 +104,12 @@ def _timeline(plan: Plan) -> list[str]:
     parts = [
         '<h2 id="timeline">Timeline</h2>',
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="Phased timeline of {len(plan.services)} services">',
+        f'aria-label="Year-by-year timeline of {len(plan.services)} services">',
     ]
     for index, phase in enumerate(phases):
         x = 5 + index * column
         deferred = all(s.deferred for s in plan.services if s.phase == phase)
-        label = f"Phase {phase}" + (" (deferred)" if deferred else "")
+        label = "Later work" if deferred else f"Year {phase}"
         parts.append(f'<text x="{x + 4}" y="20" font-size="14" font-weight="bold">{_e(label)}</text>')
         for row, service in enumerate(s for s in plan.services if s.phase == phase):
             y = top + row * (bar + gap)
@@ -141,18 +141,20 @@ def _service(service: PlannedService) -> str:
     if service.requested:
         flags.append('<span class="flag">requested by the district</span>')
     if service.deferred:
-        flags.append('<span class="flag">deferred until commitment exists</span>')
+        flags.append('<span class="flag">later work</span>')
     coaching = "".join(f"<li>{_e(text)}</li>" for text in service.coaching)
     extra = []
     if service.after:
         extra.append(f"<p>Builds on: {_e(', '.join(service.after))}.</p>")
     if service.hands_over_to:
         extra.append(f"<p>Overlaps with and hands over to: {_e(', '.join(service.hands_over_to))}.</p>")
+    when = "Later work" if service.deferred else f"Year {service.phase}"
+    placement = f"<p><b>When:</b> {_e(service.placement)}</p>" if service.placement else ""
     return (
         f'<section class="service" id="service-{_e(service.id)}"><h3>{service.order}. {_e(service.name)}</h3>'
-        f'<div class="tags">Phase {service.phase} · Step {service.step}: {_e(STEP_NAMES[service.step])} · '
+        f'<div class="tags">{when} · Step {service.step}: {_e(STEP_NAMES[service.step])} · '
         f"{_e(ELEMENT_NAMES[service.element])} · <code>{_e(service.id)}</code> {' '.join(flags)}</div>"
-        f"<p>{_e(service.summary)}</p><b>Why</b>{_reasons(service.reasons)}"
+        f"<p>{_e(service.summary)}</p>{placement}<b>Why</b>{_reasons(service.reasons)}"
         f"<p><b>Delivery:</b> {_e(', '.join(service.delivery))}</p>"
         + (f"<ul>{coaching}</ul>" if coaching else "")
         + "".join(extra)

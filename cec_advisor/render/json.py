@@ -24,6 +24,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     data["greatest_areas_of_need"] = list(plan.greatest_areas_of_need)
     data["weakest_indicators"] = list(plan.weakest_indicators)
     data["capacity"] = {"concurrent_services": plan.capacity, "assumed": plan.capacity_assumed}
+    data["timeline"] = {"period": "school year", "horizon": plan.horizon, "milestone_phase": plan.milestone_phase}
     data["services"] = [
         {
             "order": s.order,
@@ -37,6 +38,9 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "deferred": s.deferred,
             "after": list(s.after),
             "hands_over_to": list(s.hands_over_to),
+            "urgency": s.urgency,
+            "placement": s.placement,
+            "first_round_phase": s.first_round_phase,
             "handoff": s.handoff,
             "owner": s.owner,
             "coaching": list(s.coaching),

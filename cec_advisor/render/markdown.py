@@ -77,24 +77,52 @@ def render_markdown(plan: Plan) -> str:
 
 
 def _services_section(plan: Plan) -> list[str]:
-    lines = ["## The services, in order", ""]
+    lines = ["## The plan, year by year", ""]
+    lines.append(
+        f"The plan covers {plan.horizon} school year{'s' if plan.horizon != 1 else ''}. Each year starts at most "
+        f"{plan.capacity} new services besides the commitment and diagnosis work; what does not fit is listed "
+        "as later work, to be planned when the first services hand over."
+    )
     if plan.value("phasing") == "multi_year":
-        lines += [
-            "This is a multi-year transformation plan. Phases run in sequence and none holds more services "
-            "than the organisation can absorb at once. Culture and structures come first; curriculum, "
-            "assessment and data work follow as the structures establish.",
-            "",
-        ]
-    phase = 0
+        lines.append(
+            "This is a multi-year transformation plan: culture and structures come first; curriculum, "
+            "assessment and data work follow as the structures establish."
+        )
+    lines.append("")
+    period = 0
     for service in plan.services:
-        if service.phase != phase:
-            phase = service.phase
-            heading = f"### Phase {phase}"
-            if all(s.deferred for s in plan.services if s.phase == phase):
-                heading += " (deferred until the three anchors commit)"
-            lines += [heading, ""]
+        if service.phase != period:
+            period = service.phase
+            later = all(s.deferred for s in plan.services if s.phase == period)
+            lines += [f"### Later work (after year {plan.horizon})" if later else f"### Year {period}", ""]
+            if period == 1:
+                lines += _first_rounds(plan)
         lines += _service_lines(service, plan)
+        if service.phase == 1 and plan.milestone_phase == 1 and _last_in_period(plan, service):
+            lines += [
+                "**Milestone, end of year 1:** the board, administration and union sign a formal, written "
+                "agreement to work together. Content work starts after it.",
+                "",
+            ]
     return lines
+
+
+def _first_rounds(plan: Plan) -> list[str]:
+    lines = []
+    for service in plan.services:
+        if service.first_round_phase == 1:
+            lines += [
+                f"**First round: {service.name}**, to meet the district's deadline. It is an item of its own "
+                f"and needs none of the full service's foundations; the full service follows them "
+                f"({'later work' if service.deferred else f'year {service.phase}'}).",
+                "",
+            ]
+    return lines
+
+
+def _last_in_period(plan: Plan, service: PlannedService) -> bool:
+    same = [s for s in plan.services if s.phase == service.phase]
+    return same[-1] is service
 
 
 def _service_lines(service: PlannedService, plan: Plan) -> list[str]:
@@ -103,13 +131,15 @@ def _service_lines(service: PlannedService, plan: Plan) -> list[str]:
     if service.requested:
         flags.append("requested by the district")
     if service.deferred:
-        flags.append("**deferred** until commitment exists")
+        flags.append("**later work**")
     lines = [
         f"**{service.order}. {service.name}** (`{service.id}`)",
         "",
         f"*{' · '.join(tags)}*" + (f" · {', '.join(flags)}" if flags else ""),
         "",
         _text(service.summary),
+        "",
+        f"When: {_text(service.placement)}" if service.placement else "",
         "",
         "Why:",
     ]
