@@ -37,11 +37,17 @@ class Node:
 
 @dataclass(frozen=True)
 class Edge:
-    """A step along the taken path, labelled with the rules that concluded its target."""
+    """A step along the taken path: the rules that concluded its target, and a short label naming them."""
 
     source: str
     target: str
-    label: str
+    rules: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """The first two rules, and how many more (the full list is the edge's tooltip in SVG)."""
+        shown = ", ".join(self.rules[:2])
+        return f"{shown} (+{len(self.rules) - 2} more)" if len(self.rules) > 2 else shown
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,7 @@ class PathDiagram:
 def build_diagram(plan: Plan) -> PathDiagram:
     """The diagram model of ``plan``: every value of each decision, the taken ones marked."""
     columns: list[tuple[str, tuple[Node, ...]]] = []
-    path: list[tuple[str, str]] = []
+    path: list[tuple[str, tuple[str, ...]]] = []
     for decision, step, title in COLUMNS:
         outcome = next(d for d in plan.decisions if d.decision == decision)
         taken_value = outcome.value
@@ -69,20 +75,19 @@ def build_diagram(plan: Plan) -> PathDiagram:
             for value in outcome.options
         )
         columns.append((title, nodes))
-        rules = ", ".join(dict.fromkeys(r.rule for r in outcome.reasons))
+        rules = tuple(dict.fromkeys(r.rule for r in outcome.reasons))
         taken = next((n.id for n in nodes if n.taken), None)
         if taken:
             path.append((taken, rules))
     structures = [s for s in plan.services if s.step == 4]
     support = [s for s in plan.services if s.step == 5]
-    step4 = Node(
-        "structures", "Structures: " + (" → ".join(s.id for s in structures) or "none needed"), 4, bool(structures)
-    )
+    teams = f"{len(structures)} structure service{'s' if len(structures) != 1 else ''}" if structures else "none needed"
+    step4 = Node("structures", f"Structures: {teams}", 4, bool(structures))
     needs = ", ".join(plan.greatest_areas_of_need) or "no area of need"
     step5 = Node("support", f"Targeted support: {len(support)} services ({needs})", 5, bool(support))
     columns += [("Structures", (step4,)), ("Targeted support", (step5,))]
-    structure_rules = ", ".join(dict.fromkeys(r.rule for s in structures for r in s.reasons))
-    support_rules = ", ".join(dict.fromkeys(r.rule for s in support for r in s.reasons))
+    structure_rules = tuple(dict.fromkeys(r.rule for s in structures for r in s.reasons))
+    support_rules = tuple(dict.fromkeys(r.rule for s in support for r in s.reasons))
     path += [("structures", structure_rules), ("support", support_rules)]
     edges = tuple(Edge(a[0], b[0], b[1]) for a, b in itertools.pairwise(path))
     return PathDiagram(tuple(columns), edges)
@@ -123,50 +128,78 @@ def to_dot(diagram: PathDiagram) -> str:
                 if node.taken
                 else 'fillcolor="#f2f2f2", color="#c8c8c8", fontcolor="#9a9a9a", style="rounded,filled,dashed"'
             )
-            lines.append(f'    {node.id} [label="{_dot(node.label)}", {style}];')
+            label = "\\n".join(_dot(line) for line in _wrap(node.label, 24, 4))
+            lines.append(f'    {node.id} [label="{label}", {style}];')
         lines.append("  }")
     for edge in diagram.edges:
-        lines.append(f'  {edge.source} -> {edge.target} [label="{_dot(edge.label)}"];')
+        label = "\\n".join(_dot(rule) for rule in edge.rules[:2]) + (
+            f"\\n(+{len(edge.rules) - 2} more)" if len(edge.rules) > 2 else ""
+        )
+        lines.append(f'  {edge.source} -> {edge.target} [label="{label}", fontsize=10];')
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
 def to_svg(diagram: PathDiagram) -> str:
-    """The diagram as inline SVG for the HTML report (no scripts, no external assets)."""
-    width, box_w, box_h, gap_x, gap_y, top = 0, 150, 34, 26, 8, 30
-    positions: dict[str, tuple[int, int]] = {}
+    """The diagram as inline SVG for the HTML report (no scripts, no external assets).
+
+    Column titles take two lines (the step, then the decision) and node labels
+    wrap onto up to three lines, so no text is cut or runs into its neighbour.
+    """
+    box_w, line_h, gap_x, gap_y, top = 168, 15, 30, 8, 44
+    positions: dict[str, tuple[int, int, int]] = {}
     parts: list[str] = []
-    height = 0
+    height = width = 0
     for index, (title, nodes) in enumerate(diagram.columns):
         x = 10 + index * (box_w + gap_x)
         parts.append(
-            f'<text x="{x}" y="18" font-size="11" font-weight="bold">Step {nodes[0].step}: {escape(title)}</text>'
+            f'<text x="{x}" y="16" font-size="11" fill="#555">Step {nodes[0].step}</text>'
+            f'<text x="{x}" y="32" font-size="12" font-weight="bold">{escape(title)}</text>'
         )
-        for row, node in enumerate(nodes):
-            y = top + row * (box_h + gap_y)
-            positions[node.id] = (x, y)
-            fill, stroke, ink = ("#d6eaff", "#2e6fb7", "#111") if node.taken else ("#f2f2f2", "#c8c8c8", "#9a9a9a")
+        y = top
+        for node in nodes:
+            lines = _wrap(node.label.split(": ", 1)[-1], 22, 3)
+            box_h = 14 + line_h * len(lines)
+            positions[node.id] = (x, y, box_h)
+            fill, stroke, ink = ("#d6eaff", "#2e6fb7", "#111") if node.taken else ("#f2f2f2", "#c8c8c8", "#777")
             dash = "" if node.taken else ' stroke-dasharray="4 3"'
-            label = node.label.split(": ", 1)[-1]
-            short = label if len(label) <= 24 else label[:23] + "…"
+            text = "".join(
+                f'<tspan x="{x + 8}" y="{y + 19 + i * line_h}">{escape(line)}</tspan>' for i, line in enumerate(lines)
+            )
             parts.append(
                 f'<g><title>{escape(node.label)}</title><rect x="{x}" y="{y}" width="{box_w}" '
                 f'height="{box_h}" rx="6" fill="{fill}" stroke="{stroke}"{dash}/>'
-                f'<text x="{x + 8}" y="{y + 21}" font-size="12" fill="{ink}">{escape(short)}</text></g>'
+                f'<text font-size="12" fill="{ink}">{text}</text></g>'
             )
-            height = max(height, y + box_h)
+            y += box_h + gap_y
+        height = max(height, y)
         width = x + box_w + 10
     for edge in diagram.edges:
-        (x1, y1), (x2, y2) = positions[edge.source], positions[edge.target]
+        (x1, y1, h1), (x2, y2, h2) = positions[edge.source], positions[edge.target]
         parts.insert(
             0,
-            f'<line x1="{x1 + box_w}" y1="{y1 + box_h // 2}" x2="{x2}" y2="{y2 + box_h // 2}" '
-            f'stroke="#2e6fb7" stroke-width="2"><title>{escape(edge.label)}</title></line>',
+            f'<line x1="{x1 + box_w}" y1="{y1 + h1 // 2}" x2="{x2}" y2="{y2 + h2 // 2}" '
+            f'stroke="#2e6fb7" stroke-width="2"><title>{escape(", ".join(edge.rules))}</title></line>',
         )
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 10}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 4}" role="img" '
         f'aria-label="The path this case took through the Pathway">' + "".join(parts) + "</svg>"
     )
+
+
+def _wrap(text: str, width: int, most: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters (words kept whole), at most ``most`` lines."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > most:
+        lines = [*lines[: most - 1], " ".join(lines[most - 1 :])]
+        if len(lines[-1]) > width:
+            lines[-1] = lines[-1][: width - 1] + "…"
+    return lines or [""]
 
 
 def _slug(value: object) -> str:

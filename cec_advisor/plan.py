@@ -1,20 +1,14 @@
-"""Build the ordered, phased, justified plan from what the engine concluded.
+"""Build the ordered, scheduled, justified plan from what the engine concluded.
 
 Nothing here decides *what* to offer: every service, decision, warning and
-open question comes from a rule firing. This module applies the ordering and
-phasing policies those decisions call for:
-
-- order: catalogue prerequisites first; if ``step1_first`` was concluded
-  (K1), every Step 1 service before any service of Steps 2-5; if
-  ``diagnose_first`` (K4), the system assessment before any Step 5 service;
-  deferred work (``defer_later_work``, K2: Steps 4-5 and any
-  service that needs all three anchors at the table) last; otherwise Pathway step,
-  then the rank of the greatest area of need a service targets (K12), then
-  catalogue order;
-- phases: walked in plan order, never going back; no phase holds more
-  services than the case's capacity (or the ``assumed_capacity`` a rule set,
-  K14/K19); in a multi-year plan (``phasing``, K11) Step 5 content starts in a
-  phase after the last Step 4 structure; deferred work starts after all other work.
+open question comes from a rule firing. This module gathers the reasons per
+service and per decision, reads the urgency classes the K21 rules concluded
+(``then.schedule``), and hands the timeline to :mod:`cec_advisor.schedule`,
+which places each service in a school year within the horizon (K11) under
+the milestone (K1), diagnosis first (K4), deferral (K2), prerequisites and
+capacity (the case's, or the ``assumed_capacity`` a rule set, K14/K19).
+What does not fit the horizon is later work, with a warning from the
+horizon rule.
 """
 
 from __future__ import annotations
@@ -150,14 +144,10 @@ def build_plan(case: Case, facts: Facts, result: RunResult, rulebase: RuleBase) 
             needs=needs,
             deferred=deferred,
             milestone=result.value("commitment_milestone") is True,
-            culture_first=result.value("emphasis") == "culture",
             diagnose_first=result.value("diagnose_first") is True,
             multi_year=result.value("phasing") == "multi_year",
             capacity=capacity,
             horizon=int(str(horizon)) if horizon is not None else 1,
-            deadline_months=case.request.deadline_months
-            if case.request is not None and isinstance(case.request.deadline_months, int)
-            else None,
         ),
         catalogue,
     )

@@ -15,10 +15,10 @@ scheduler applies them, period by period (a period is one school year):
    deferral and ordinary prerequisites (K21, K22); three-anchor vehicles
    (strategic planning, the DLT) help build the agreement, so they do not wait;
 2. among the services that may start, the most urgent goes first: commitment
-   work, the diagnosis, grant requirements, the district's request, then
-   structures and the greatest area of need (with Step 1 capacity building
-   when the emphasis is culture: "culture rebuilding is the work"), the other
-   needs, the rest, and optional links last;
+   work, the diagnosis, grant requirements, early work, the district's
+   request and the foundations it builds on, then structures and the
+   greatest area of need, the other needs and Step 1 capacity building, the
+   rest, a closing step in the last year, and optional links last;
 3. a period holds at most ``capacity`` services besides the commitment and
    diagnosis work; a close deadline's first round (``first_round``) is an item
    of its own in year 1, needing none of the full service's prerequisites;
@@ -39,12 +39,12 @@ EXEMPT = frozenset({"commitment_work", "diagnosis", "closing"})
 """Urgency classes that do not count against capacity (the work that opens every plan)."""
 EARLY = frozenset({"from_the_start"})
 """Urgency classes not held back by the milestone, the diagnosis or the deferral (K21)."""
-URGENCY_RANK = {
+URGENCY_RANK: dict[str | None, float] = {
     "commitment_work": 0,
     "diagnosis": 1,
     "from_the_start": 1,
     "early": 2,
-    "requested": 2,
+    "requested": 1.5,
     None: 5,
     "closing": 8,
     "optional": 9,
@@ -88,12 +88,10 @@ class ScheduleInput:
     needs: tuple[str, ...]
     deferred: frozenset[str]
     milestone: bool
-    culture_first: bool
     diagnose_first: bool
     multi_year: bool
     capacity: int
     horizon: int
-    deadline_months: int | None
 
 
 @dataclass(frozen=True)
