@@ -31,7 +31,7 @@ from cec_advisor.advisor import Advisor
 from cec_advisor.errors import CecError, EngineError, UserError
 from cec_advisor.fileio import write_atomic
 from cec_advisor.plan import Plan
-from cec_advisor.render import RENDERERS
+from cec_advisor.render import render
 
 SUMMARY_FILE = "summary.csv"
 SUMMARY_COLUMNS = (
@@ -134,11 +134,13 @@ class _Worker:
 
     advisor: Advisor | None = None
     formats: tuple[str, ...] = ()
+    trace: bool = False
 
     @classmethod
-    def start(cls, rules_dir: Path | None, formats: tuple[str, ...]) -> None:
+    def start(cls, rules_dir: Path | None, formats: tuple[str, ...], trace: bool = False) -> None:
         cls.advisor = Advisor(rules_dir)
         cls.formats = formats
+        cls.trace = trace
 
     @classmethod
     def plan(cls, name: str) -> CaseOutcome:
@@ -150,23 +152,25 @@ class _Worker:
             return CaseOutcome(str(path), error=str(exc))
         try:
             plan = cls.advisor.plan(case)
-            outputs = {fmt: RENDERERS[fmt](plan) for fmt in cls.formats}
+            outputs = {fmt: render(fmt, plan, trace=cls.trace) for fmt in cls.formats}
         except CecError as exc:
             return CaseOutcome(str(path), case.id, case.name, error=f"{path}: {exc}")
         return CaseOutcome(str(path), case.id, case.name, outputs, summary_row(plan, str(path)))
 
 
-def _outcomes(files: list[str], rules_dir: Path | None, formats: tuple[str, ...], jobs: int) -> Iterator[CaseOutcome]:
+def _outcomes(
+    files: list[str], rules_dir: Path | None, formats: tuple[str, ...], jobs: int, trace: bool = False
+) -> Iterator[CaseOutcome]:
     if jobs <= 1 or len(files) <= 1:
-        _Worker.start(rules_dir, formats)
+        _Worker.start(rules_dir, formats, trace)
         yield from (_Worker.plan(path) for path in files)
         return
-    yield from _Supervisor(files, rules_dir, formats, jobs).run()
+    yield from _Supervisor(files, rules_dir, formats, jobs, trace).run()
 
 
-def _worker_main(connection: Connection, rules_dir: Path | None, formats: tuple[str, ...]) -> None:
+def _worker_main(connection: Connection, rules_dir: Path | None, formats: tuple[str, ...], trace: bool) -> None:
     """A worker process: plan each chunk of (index, path) it receives, answering case by case."""
-    _Worker.start(rules_dir, formats)
+    _Worker.start(rules_dir, formats, trace)
     while True:
         chunk = connection.recv()
         if chunk is None:
@@ -195,19 +199,23 @@ class _Supervisor:
     CHUNK = 16
     MAX_START_FAILURES = 3
 
-    def __init__(self, files: list[str], rules_dir: Path | None, formats: tuple[str, ...], jobs: int) -> None:
+    def __init__(
+        self, files: list[str], rules_dir: Path | None, formats: tuple[str, ...], jobs: int, trace: bool = False
+    ) -> None:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         self.context: Any = multiprocessing.get_context(method)
         self.source = iter(enumerate(files))  # tasks are taken as workers need them: no queue of every case
         self.retry: deque[tuple[int, str]] = deque()
         self.exhausted = False
-        self.rules_dir, self.formats, self.jobs = rules_dir, formats, jobs
+        self.rules_dir, self.formats, self.jobs, self.trace = rules_dir, formats, jobs, trace
         self.chunk = max(1, min(self.CHUNK, len(files) // (jobs * 4) or 1))
         self.start_failures = 0
 
     def _start(self) -> _Handle:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker_main, args=(child, self.rules_dir, self.formats), daemon=True)
+        process = self.context.Process(
+            target=_worker_main, args=(child, self.rules_dir, self.formats, self.trace), daemon=True
+        )
         process.start()
         child.close()
         return _Handle(process, parent)
@@ -342,6 +350,7 @@ def run_batch(
     jobs: int = 1,
     rules_dir: Path | None = None,
     progress: Callable[[int], None] | None = None,
+    trace: bool = False,
 ) -> BatchReport:
     """Plan every case file under ``sources`` into ``out_dir``; see the module docstring."""
     files = collect_case_files(sources)
@@ -359,7 +368,7 @@ def run_batch(
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             writer = csv.DictWriter(stream, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")
             writer.writeheader()
-            for outcome in _outcomes(files, rules_dir, formats, jobs):
+            for outcome in _outcomes(files, rules_dir, formats, jobs, trace):
                 if progress is not None:
                     progress(1)
                 writer.writerow(_record(outcome, clashes, written_ids, out_dir, report))

@@ -8,6 +8,7 @@ Model: the coaching that follows each delivery mode (002, K15).
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -77,6 +78,11 @@ class Catalogue:
     def ids(self) -> tuple[str, ...]:
         """Every service id, in catalogue order."""
         return tuple(self.by_id)
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        """Every service's name by id, in catalogue order."""
+        return {service.id: service.name for service in self.services}
 
 
 def load_catalogue(path: Path) -> Catalogue:

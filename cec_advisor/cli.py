@@ -28,7 +28,7 @@ from cec_advisor.case import case_from_data, case_problems
 from cec_advisor.diagram import build_diagram, to_dot, to_mermaid
 from cec_advisor.errors import CecError, UserError
 from cec_advisor.fileio import write_atomic
-from cec_advisor.render import RENDERERS
+from cec_advisor.render import RENDERERS, render
 from cec_advisor.rulebase import load_rulebase
 from cec_advisor.yamlsource import Locator
 
@@ -39,6 +39,11 @@ rules_option = click.option(
     "rules_dir",
     type=click.Path(path_type=Path, file_okay=False),
     help="Rules directory (default: the rule base shipped with the advisor).",
+)
+trace_option = click.option(
+    "--trace",
+    is_flag=True,
+    help="Add an appendix with every rule firing to a Markdown or HTML plan (the JSON plan always has it).",
 )
 
 
@@ -91,15 +96,16 @@ def main() -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the plan to this file (atomically) instead of standard output.",
 )
+@trace_option
 @rules_option
 @reports_errors
-def plan(case_file: Path, fmt: str, output: Path | None, rules_dir: Path | None) -> None:
+def plan(case_file: Path, fmt: str, output: Path | None, trace: bool, rules_dir: Path | None) -> None:
     """Plan one case file and print the plan.
 
     Example: cec-advisor plan cases/riverside-adversarial.yaml --format json
     """
     advisor = Advisor(rules_dir)
-    text = RENDERERS[fmt](advisor.plan_file(case_file))
+    text = render(fmt, advisor.plan_file(case_file), trace=trace)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -131,9 +137,12 @@ def plan(case_file: Path, fmt: str, output: Path | None, rules_dir: Path | None)
     show_default=True,
     help="Worker processes; the output is identical for any number.",
 )
+@trace_option
 @rules_option
 @reports_errors
-def batch(sources: tuple[Path, ...], out_dir: Path, formats: str, jobs: int, rules_dir: Path | None) -> None:
+def batch(
+    sources: tuple[Path, ...], out_dir: Path, formats: str, jobs: int, trace: bool, rules_dir: Path | None
+) -> None:
     """Plan every case file in SOURCES (folders or files) into --out, with a summary.csv.
 
     Bad cases are listed at the end with their errors and make the exit code 2;
@@ -147,9 +156,11 @@ def batch(sources: tuple[Path, ...], out_dir: Path, formats: str, jobs: int, rul
     total = len(collect_case_files(sources))
     if sys.stderr.isatty() and total > 1:
         with click.progressbar(length=total, label="Planning", file=sys.stderr) as bar:
-            report = run_batch(sources, out_dir, chosen, jobs=jobs, rules_dir=rules_dir, progress=bar.update)
+            report = run_batch(
+                sources, out_dir, chosen, jobs=jobs, rules_dir=rules_dir, progress=bar.update, trace=trace
+            )
     else:
-        report = run_batch(sources, out_dir, chosen, jobs=jobs, rules_dir=rules_dir)
+        report = run_batch(sources, out_dir, chosen, jobs=jobs, rules_dir=rules_dir, trace=trace)
     click.echo(f"{report.planned} planned, {len(report.failed)} failed; plans and summary.csv in {out_dir}")
     if report.failed:
         click.echo(f"{len(report.failed)} case file(s) could not be planned:", err=True)

@@ -128,7 +128,7 @@ def to_dot(diagram: PathDiagram) -> str:
                 if node.taken
                 else 'fillcolor="#f2f2f2", color="#c8c8c8", fontcolor="#9a9a9a", style="rounded,filled,dashed"'
             )
-            label = "\\n".join(_dot(line) for line in _wrap(node.label, 24, 4))
+            label = "\\n".join(_dot(line) for line in wrap_text(node.label, 24, 4))
             lines.append(f'    {node.id} [label="{label}", {style}];')
         lines.append("  }")
     for edge in diagram.edges:
@@ -143,22 +143,27 @@ def to_dot(diagram: PathDiagram) -> str:
 def to_svg(diagram: PathDiagram) -> str:
     """The diagram as inline SVG for the HTML report (no scripts, no external assets).
 
-    Column titles take two lines (the step, then the decision) and node labels
-    wrap onto up to three lines, so no text is cut or runs into its neighbour.
+    Column titles take two lines (the step, then the decision), node labels
+    wrap onto up to three lines and the columns wrap five to a row, so no text
+    is cut, runs into its neighbour or shrinks below reading size on a page.
     """
-    box_w, line_h, gap_x, gap_y, top = 168, 15, 30, 8, 44
+    box_w, line_h, gap_x, gap_y, per_row = 168, 15, 30, 8, 5
     positions: dict[str, tuple[int, int, int]] = {}
     parts: list[str] = []
     height = width = 0
+    row_top = 0
     for index, (title, nodes) in enumerate(diagram.columns):
-        x = 10 + index * (box_w + gap_x)
+        if index and index % per_row == 0:
+            row_top = height + 16
+        x = 10 + (index % per_row) * (box_w + gap_x)
+        top = row_top + 44
         parts.append(
-            f'<text x="{x}" y="16" font-size="11" fill="#555">Step {nodes[0].step}</text>'
-            f'<text x="{x}" y="32" font-size="12" font-weight="bold">{escape(title)}</text>'
+            f'<text x="{x}" y="{row_top + 16}" font-size="11" fill="#555">Step {nodes[0].step}</text>'
+            f'<text x="{x}" y="{row_top + 32}" font-size="12" font-weight="bold">{escape(title)}</text>'
         )
         y = top
         for node in nodes:
-            lines = _wrap(node.label.split(": ", 1)[-1], 22, 3)
+            lines = wrap_text(node.label.split(": ", 1)[-1], 22, 3)
             box_h = 14 + line_h * len(lines)
             positions[node.id] = (x, y, box_h)
             fill, stroke, ink = ("#d6eaff", "#2e6fb7", "#111") if node.taken else ("#f2f2f2", "#c8c8c8", "#777")
@@ -173,7 +178,7 @@ def to_svg(diagram: PathDiagram) -> str:
             )
             y += box_h + gap_y
         height = max(height, y)
-        width = x + box_w + 10
+        width = max(width, x + box_w + 10)
     for edge in diagram.edges:
         (x1, y1, h1), (x2, y2, h2) = positions[edge.source], positions[edge.target]
         parts.insert(
@@ -187,7 +192,7 @@ def to_svg(diagram: PathDiagram) -> str:
     )
 
 
-def _wrap(text: str, width: int, most: int) -> list[str]:
+def wrap_text(text: str, width: int, most: int) -> list[str]:
     """``text`` in lines of at most ``width`` characters (words kept whole), at most ``most`` lines."""
     lines: list[str] = []
     for word in text.split():
@@ -214,4 +219,4 @@ def _dot(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-__all__ = ["PathDiagram", "build_diagram", "to_dot", "to_mermaid", "to_svg"]
+__all__ = ["PathDiagram", "build_diagram", "to_dot", "to_mermaid", "to_svg", "wrap_text"]

@@ -270,7 +270,7 @@ def _action(compiled: CompiledRule) -> Callable[[Any], None]:
                 if not info.diagnostic:  # a diagnosis serves no Framework element by itself (K18)
                     _conclude(c, run, rule.id, ELEMENT_DECISION, info.element, concluded, record=False)
             if then.warn:
-                message = fill_placeholders(then.warn.strip(), facts)
+                message = fill_placeholders(then.warn.strip(), facts, run.rulebase.catalogue.names)
                 run.result.warnings.append(RuleWarning(rule.id, message))
                 concluded.append(f"warning: {message}")
             for settle_with, missing in open_questions.items():

@@ -67,7 +67,7 @@ def firing_data(firing: Firing, rulebase: RuleBase) -> dict[str, Any]:
         "step": firing.step,
         "facts": dict(firing.facts),
         "concluded": "; ".join(firing.concluded),
-        "because": fill_placeholders(rule.because, dict(firing.facts)),
+        "because": fill_placeholders(rule.because, firing.facts, rulebase.catalogue.names),
     }
 
 
@@ -128,7 +128,8 @@ class _Prover:
 
     def firing_node(self, firing: Firing, claim: str, seen: frozenset[str]) -> ProofNode:
         rule = self.rulebase.by_id[firing.rule]
-        node = ProofNode(claim, rule.id, rule.title, rule.source, fill_placeholders(rule.because, dict(firing.facts)))
+        because = fill_placeholders(rule.because, firing.facts, self.rulebase.catalogue.names)
+        node = ProofNode(claim, rule.id, rule.title, rule.source, because)
         for name, value in firing.facts.items():
             if name in self.decision_names:
                 node.children.append(self.decision_node(name, value, seen | {rule.id}))

@@ -22,6 +22,7 @@ from cec_advisor.errors import CaseFileError
 from cec_advisor.facts import FACT_SCALES
 from cec_advisor.rulebase import FactTest, Rule, RuleBase, fact_tests, holds
 from cec_advisor.scales import UNKNOWN
+from cec_advisor.wording import INDICATOR_NAMES
 from cec_advisor.yamlsource import read_yaml
 
 IDENTITY = ("id", "name", "level")
@@ -64,24 +65,6 @@ QUESTIONS: dict[str, str] = {
     "context.whole_child_needs": "How high are whole-child needs (adverse childhood experiences)?",
     "context.capacity": "How many services can the organisation absorb at once (1-10)?",
     "context.teacher_evaluation": "How does teacher evaluation work today?",
-}
-INDICATOR_NAMES = {
-    "A": "establishing the curriculum",
-    "B": "executing the curriculum",
-    "C": "clarifying and communicating the curriculum",
-    "D": "defining the assessment system",
-    "E": "assessing what each student knows and needs next",
-    "F": "frequent, timely descriptive feedback",
-    "G": "using assessment data to drive instruction",
-    "H": "using assessment data to recognise growth",
-    "I": "differentiating instruction",
-    "J": "aligning interventions",
-    "K": "aligning enrichments",
-    "L": "optimal learning environment",
-    "M": "examining learning practices",
-    "N": "judging quality work",
-    "O": "training and support",
-    "P": "organising and allocating resources",
 }
 for _letter, _meaning in INDICATOR_NAMES.items():
     QUESTIONS[f"focus_on_learning.{_letter}"] = f"Indicator {_letter}, {_meaning}: rating 1-4?"

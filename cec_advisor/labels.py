@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from cec_advisor.scales import Scalar
+from cec_advisor.wording import ELEMENT_NAMES as ELEMENT_NAMES
+from cec_advisor.wording import phrase
 
 STEP_NAMES = {
     1: "Establish collaborative commitments",
@@ -10,12 +12,6 @@ STEP_NAMES = {
     3: "Define the work by setting direction",
     4: "Utilize collaborative structures and processes",
     5: "Target support",
-}
-ELEMENT_NAMES = {
-    "student-learning": "Empowering Students Through Learning",
-    "pedagogy": "Implementing Emerging Pedagogy",
-    "profession": "Transforming the Profession",
-    "labor-management": "Fostering Labor-Management Collaboration",
 }
 SUMMARY_DECISIONS = (
     ("commitment", "Collaborative commitment (Step 1)"),
@@ -37,18 +33,15 @@ def show_value(value: Scalar | None) -> str:
 
 
 def show_decision(decision: str, value: Scalar | None, transformation_possible: Scalar | None) -> str:
-    """A key decision as a reader should see it, never contradicting another (K2).
+    """A key decision as a reader should see it (:func:`~cec_advisor.wording.phrase`), never contradicting another (K2).
 
     With an anchor refusing, "transformational change possible" reads "not yet",
     and a transformation plan type says it waits for the anchors, so the page
-    never shows "possible: no" beside a bare "transformation".
+    never shows "possible: no" beside a bare "transformation plan".
     """
-    if decision == "transformation_possible" and value is False:
-        return "not yet"
+    if value is None:
+        return "not decided"
+    shown = phrase(decision, value)
     if decision == "plan_type" and value == "transformation" and transformation_possible is False:
-        return "transformation, once all three anchors commit"
-    if decision == "track":
-        return {"improve": "improvement work", "sustain": "sustainability partnership"}.get(
-            str(value), show_value(value)
-        )
-    return show_value(value)
+        return f"{shown}, once all three anchors commit"
+    return shown

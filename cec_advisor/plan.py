@@ -194,13 +194,15 @@ def build_plan(case: Case, facts: Facts, result: RunResult, rulebase: RuleBase) 
     warnings = list(result.warnings)
     if timeline.overflow:
         horizon_rule = next(iter(result.concluders("horizon", horizon)), "") if horizon is not None else ""
-        names = ", ".join(catalogue[s].name for s in timeline.overflow)
+        names = "; ".join(catalogue[s].name for s in timeline.overflow)
         warnings.append(
             RuleWarning(
                 horizon_rule,
-                f"{len(timeline.overflow)} recommended service(s) do not fit the plan's "
-                f"{timeline.horizon}-year horizon at {capacity} new services a year and are listed as later "
-                f"work, to be planned when the first ones hand over: {names}.",
+                f"{_count(len(timeline.overflow), 'recommended service')} "
+                f"{'does' if len(timeline.overflow) == 1 else 'do'} not fit the plan's "
+                f"{timeline.horizon}-year horizon at {_count(capacity, 'new service')} a year and "
+                f"{'is' if len(timeline.overflow) == 1 else 'are'} listed as later work, to be planned when the "
+                f"first ones hand over: {names}.",
             )
         )
     covered = {catalogue[s].element for s in ordered if not catalogue[s].diagnostic}
@@ -229,6 +231,11 @@ def build_plan(case: Case, facts: Facts, result: RunResult, rulebase: RuleBase) 
     )
 
 
+def _count(number: int, noun: str) -> str:
+    """``1 new service``, ``3 new services``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _rank_needs(needs: Iterable[Scalar], facts: Facts) -> tuple[str, ...]:
     """Rank the areas of need weakest first (lowest group mean), ties in Appendix C order."""
     order = list(INDICATOR_GROUPS)
@@ -244,7 +251,7 @@ def _rank_needs(needs: Iterable[Scalar], facts: Facts) -> tuple[str, ...]:
 def _reason(firing: Firing, rulebase: RuleBase) -> Reason:
     rule = rulebase.by_id[firing.rule]
     facts = {k: v for k, v in firing.facts.items() if k != SERVICE_DECISION}
-    return Reason(rule.id, fill_placeholders(rule.because, dict(firing.facts)), facts, rule.source)
+    return Reason(rule.id, fill_placeholders(rule.because, firing.facts, rulebase.catalogue.names), facts, rule.source)
 
 
 def _reasons(firings: list[Firing], rulebase: RuleBase) -> tuple[dict[str, list[Reason]], dict[str, list[Reason]]]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -34,6 +34,7 @@ from cec_advisor.errors import RuleFileError
 from cec_advisor.facts import FACT_SCALES
 from cec_advisor.scales import UNKNOWN, Scalar, yaml_word
 from cec_advisor.validation import suggest, validate_model
+from cec_advisor.wording import phrase
 from cec_advisor.yamlsource import Locator, PathKey, read_yaml
 
 RULE_ID_PATTERN = r"^K([1-9]|1[0-9]|2[0-3])-[a-z0-9]+(-[a-z0-9]+)*$"
@@ -560,12 +561,16 @@ def _contains(values: tuple[Scalar, ...], item: Scalar) -> bool:
     return any(v == item and type(v) is type(item) for v in values)
 
 
-def fill_placeholders(text: str, facts: dict[str, Any]) -> str:
-    """Replace ``{fact.path}`` in ``text`` with the fact's value (``unknown`` when absent)."""
+def fill_placeholders(text: str, facts: Mapping[str, Any], services: Mapping[str, str] | None = None) -> str:
+    """Replace each ``{fact.path}`` or ``{decision}`` in ``text`` with the reader's phrase for its value.
+
+    A fact missing from ``facts`` is ``unknown``. The phrases are
+    :func:`cec_advisor.wording.phrase`'s ("only exploring", "not yet known");
+    ``services`` (id to name) names a requested service.
+    """
 
     def value(match: re.Match[str]) -> str:
-        found = facts.get(match.group(1), UNKNOWN)
-        return ("true" if found else "false") if isinstance(found, bool) else str(found)
+        return phrase(match.group(1), facts.get(match.group(1), UNKNOWN), services)
 
     return _PLACEHOLDER.sub(value, text)
 

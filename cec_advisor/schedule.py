@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from cec_advisor.catalogue import Catalogue
+from cec_advisor.wording import GROUP_NAMES
 
 CONTENT_STEP = 5
 STRUCTURE_STEP = 4
@@ -205,12 +206,13 @@ class _Scheduler:
                 continue
             if urgency in EARLY and self._urgency(prerequisite) not in (*EARLY, *EXEMPT):
                 continue  # a grant requirement does not wait for ordinary work it usually builds on (K21)
+            name = self.catalogue[prerequisite].name
             if prerequisite not in self.started:
-                found.append((10_000, f"builds on {prerequisite}"))
+                found.append((10_000, f"it builds on {name}"))
                 continue
             gap = 1 if info.step == CONTENT_STEP and self.catalogue[prerequisite].step == CONTENT_STEP else 0
             year = self.started[prerequisite]
-            found.append((year + gap, f"builds on {prerequisite} (year {year})"))
+            found.append((year + gap, f"it builds on {name}, which starts in year {year}"))
         if urgency == "closing":
             found.append((plan.horizon, f"the plan's last year (year {plan.horizon})"))
         if urgency in EARLY:
@@ -253,7 +255,8 @@ class _Scheduler:
         targeted = [t for t in self.plan.needs if t in info.targets]
         if info.step == CONTENT_STEP and targeted:
             greatest = targeted[0] == self.plan.needs[0]
-            return f"Year {period}: aimed at {'the greatest' if greatest else 'an'} area of need ({targeted[0]})."
+            need = GROUP_NAMES.get(targeted[0], targeted[0])
+            return f"Year {period}: aimed at {'the greatest' if greatest else 'an'} area of need ({need})."
         return f"Year {period}: {STEP_WORDS.get(info.step, 'as early as capacity allows')}."
 
     def _later_reason(self, service: str) -> str:

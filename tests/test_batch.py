@@ -102,6 +102,18 @@ def test_batch_output_matches_single_plans(tmp_path: Path) -> None:
     assert (out / "prairie-view-204.json").read_text() == single
 
 
+def test_batch_trace_matches_plan_trace(tmp_path: Path) -> None:
+    """`batch --trace` writes what `plan --trace` prints; without it the appendix is left out."""
+    case = str(CASES / "pera-slo-request.yaml")
+    result = CliRunner().invoke(main, ["batch", case, "--out", str(tmp_path / "t"), "-f", "markdown", "--trace"])
+    assert result.exit_code == 0, result.output
+    single = CliRunner().invoke(main, ["plan", case, "--trace"]).stdout
+    assert (tmp_path / "t" / "prairie-view-204.md").read_text() == single
+    assert "Appendix: how the advisor decided" in single
+    run_batch([CASES / "pera-slo-request.yaml"], tmp_path / "plain", ("markdown",))
+    assert "how the advisor decided" not in (tmp_path / "plain" / "prairie-view-204.md").read_text()
+
+
 def test_inputs_formats_and_duplicates(tmp_path: Path, corpus: Path) -> None:
     """Folders expand to their YAML files once; unknown formats are refused; duplicate ids are found."""
     files = collect_case_files([corpus, corpus / "sig-school.yaml"])
@@ -155,10 +167,10 @@ def test_an_action_failure_is_an_error_for_that_case_only(
 
     original = engine.fill_placeholders
 
-    def explode_on_deadlines(text: str, facts: dict) -> str:  # type: ignore[type-arg]
+    def explode_on_deadlines(text: str, facts: dict, services: dict | None = None) -> str:  # type: ignore[type-arg]
         if "deadline" in text:
             raise RuntimeError("boom")
-        return original(text, facts)
+        return original(text, facts, services)
 
     monkeypatch.setattr(engine, "fill_placeholders", explode_on_deadlines)
     out = tmp_path / "plans"

@@ -37,6 +37,20 @@ def test_plan_json() -> None:
     assert json.loads(out)["case"]["id"] == "riverside-42"
 
 
+def test_plan_trace_is_an_opt_in_appendix() -> None:
+    """The rule firings are not in the district's plan unless `--trace` asks for them; JSON always has them."""
+    for fmt in ("markdown", "html"):
+        code, plain, _ = _run("plan", SAMPLE, "-f", fmt)
+        assert code == 0 and "how the advisor decided" not in plain.lower()
+        code, traced, _ = _run("plan", SAMPLE, "-f", fmt, "--trace")
+        assert code == 0 and "Appendix: how the advisor decided" in traced
+        assert "K3-adversarial-relationship" in traced
+    _, data, _ = _run("plan", SAMPLE, "-f", "json")
+    assert json.loads(data)["trace"]
+    _, traced_data, _ = _run("plan", SAMPLE, "-f", "json", "--trace")
+    assert traced_data == data
+
+
 def test_plan_to_file(tmp_path: Path) -> None:
     """`--output` writes the plan to a file and leaves no temporary file behind."""
     target = tmp_path / "out" / "plan.json"

@@ -74,7 +74,7 @@ def test_an_action_that_raises_is_an_error_not_a_partial_plan(
 ) -> None:
     """The engine swallows action exceptions; the adapter turns them into EngineError naming the rule."""
 
-    def broken(text: str, facts: dict[str, object]) -> str:
+    def broken(text: str, facts: dict[str, object], services: dict[str, str] | None = None) -> str:
         raise RuntimeError("template exploded")
 
     monkeypatch.setattr(engine_module, "fill_placeholders", broken)

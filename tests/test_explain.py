@@ -45,7 +45,9 @@ def test_explain_walks_the_trace_step_by_step(advisor: Advisor, path: Path) -> N
         assert [f["rule"] for f in step["firings"]] == expected
         for firing in step["firings"]:
             rule = advisor.rulebase.by_id[firing["rule"]]
-            assert firing["because"] == fill_placeholders(rule.because, firing["facts"])
+            assert firing["because"] == fill_placeholders(
+                rule.because, firing["facts"], advisor.rulebase.catalogue.names
+            )
             assert firing["source"] == rule.source
 
 

@@ -105,3 +105,59 @@ def test_markup_in_a_case_name_stays_text_in_the_browser(tmp_path: Path, advisor
     assert "<script" not in result.stdout
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in result.stdout
     assert _script_errors(result.stderr) == []
+
+
+_OVERFLOW_PROBE = """<script>
+window.addEventListener('load', () => {
+  const bad = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.closest('svg') || el.id === 'overflow-report') continue;
+    if (getComputedStyle(el).display === 'inline') continue;
+    if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1) {
+      bad.push(el.tagName + ': ' + el.textContent.trim().slice(0, 50));
+    }
+  }
+  for (const g of document.querySelectorAll('svg g')) {
+    const rect = g.querySelector('rect'), text = g.querySelector('text');
+    if (!rect || !text) continue;
+    const r = rect.getBBox(), t = text.getBBox();
+    if (t.x + t.width > r.x + r.width + 1 || t.y + t.height > r.y + r.height + 2) {
+      bad.push('svg: ' + text.textContent.trim().slice(0, 50));
+    }
+  }
+  const svgTitles = [...document.querySelectorAll('svg > text')];
+  for (let i = 0; i + 1 < svgTitles.length; i++) {
+    const a = svgTitles[i].getBBox(), b = svgTitles[i + 1].getBBox();
+    if (Math.abs(a.y - b.y) < 1 && a.x < b.x && a.x + a.width > b.x) bad.push('svg title: ' + svgTitles[i].textContent);
+  }
+  const out = document.createElement('pre');
+  out.id = 'overflow-report';
+  out.textContent = JSON.stringify(bad);
+  document.body.appendChild(out);
+});
+</script>"""
+
+
+def _pages(pdf: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+
+
+@pytest.mark.parametrize("path", SAMPLE_CASES, ids=lambda p: p.stem)
+def test_report_prints_compactly_and_no_text_overflows(tmp_path: Path, advisor: Advisor, path: Path) -> None:
+    """In Chromium, no text box or SVG label overflows its box, and the plan prints compactly
+    (at most 7 + 0.2 pages a service on Letter with default margins: a 25-service plan in 12 pages)."""
+    import html as html_module
+
+    plan = advisor.plan_file(path)
+    page = render_html(plan)
+    probe = tmp_path / "probe.html"
+    probe.write_text(page.replace("</body>", _OVERFLOW_PROBE + "</body>"), encoding="utf-8")
+    rendered = _chromium(tmp_path, "--virtual-time-budget=5000", "--window-size=1280,900", "--dump-dom", probe.as_uri())
+    found = re.search(r'<pre id="overflow-report">(.*?)</pre>', rendered.stdout, re.S)
+    assert found, rendered.stderr[-2000:]
+    assert html_module.unescape(found.group(1)) == "[]"
+    report = tmp_path / "report.html"
+    report.write_text(page, encoding="utf-8")
+    pdf = tmp_path / "report.pdf"
+    _chromium(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", report.as_uri())
+    assert _pages(pdf) <= 7 + 0.2 * len(plan.services), (_pages(pdf), len(plan.services))

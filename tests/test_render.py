@@ -75,22 +75,27 @@ def test_output_is_byte_identical_across_runs(advisor: Advisor, path: Path) -> N
 
 
 def test_markdown_reads_as_a_plan(advisor: Advisor) -> None:
-    """The Markdown plan has the decisions with reasons, warnings, phases, services and the trace."""
-    text = render_markdown(advisor.plan_file(CASES / "board-refuses.yaml"))
+    """The Markdown plan: decisions with reasons, warnings, delivery, years and services; the trace is opt-in."""
+    plan = advisor.plan_file(CASES / "board-refuses.yaml")
+    text = render_markdown(plan)
     for heading in (
         "# Services plan: Lakeview",
         "## At a glance",
         "## Warnings",
         "## Why these decisions",
+        "## How CEC delivers",
         "## The plan, year by year",
         "### Year 1",
-        "## How the advisor decided",
     ):
         assert heading in text
     assert "**later work**" in text and "it waits until every anchor commits" in text
     assert "### Later work (after year 4)" in text
     assert "K2-anchor-refuses" in text
     assert "Hand-off:" in text and "Coaching after" in text
+    assert "how the advisor decided" not in text.lower()
+    traced = render_markdown(plan, trace=True)
+    assert "## Appendix: how the advisor decided" in traced
+    assert traced.startswith(text.rstrip("\n")), "the appendix only adds to the plan"
 
 
 def test_markdown_escapes_case_text(advisor: Advisor) -> None:

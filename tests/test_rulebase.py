@@ -132,7 +132,7 @@ def _line_of(path: Path, needle: str) -> int:
         ),
         (
             "step2-diagnosis.yaml",
-            "because: Achievement is {achievement.status} the state average.",
+            "because: Achievement is {achievement.status}.",
             "because: Achievement is {culture.trust}.",
             "Achievement is {culture.trust}",
             "placeholder {culture.trust}",

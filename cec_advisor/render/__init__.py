@@ -14,6 +14,16 @@ RENDERERS: dict[str, Callable[[Plan], str]] = {
     "json": render_json,
     "html": render_html,
 }
-"""Every output format by name."""
+"""Every output format by name (the district-facing formats without the trace appendix)."""
 
-__all__ = ["RENDERERS", "render_html", "render_json", "render_markdown"]
+
+def render(fmt: str, plan: Plan, *, trace: bool = False) -> str:
+    """The plan in format ``fmt``; ``trace`` adds the rule firings to Markdown and HTML (JSON always has them)."""
+    if fmt == "markdown":
+        return render_markdown(plan, trace=trace)
+    if fmt == "html":
+        return render_html(plan, trace=trace)
+    return RENDERERS[fmt](plan)
+
+
+__all__ = ["RENDERERS", "render", "render_html", "render_json", "render_markdown"]

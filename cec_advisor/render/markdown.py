@@ -1,9 +1,11 @@
 """The Markdown plan: what a consultant hands to a district team.
 
 Decisions and why first, warnings and open questions where nobody can miss
-them, then the services phase by phase with their reasons, delivery, coaching
-and hand-off, then the trace of rule firings for whoever wants to check.
-Every sentence about *why* comes from a rule's ``because`` (via the plan).
+them, how CEC delivers (each delivery mode and its coaching, said once), then
+the services year by year with their reasons, delivery and hand-off. The
+trace of rule firings is an opt-in appendix (``trace=True``) for whoever
+wants to check. Every sentence about *why* comes from a rule's ``because``
+(via the plan), with values in the reader's words (:mod:`cec_advisor.wording`).
 """
 
 from __future__ import annotations
@@ -11,14 +13,22 @@ from __future__ import annotations
 from cec_advisor.diagram import build_diagram, to_mermaid
 from cec_advisor.labels import ELEMENT_NAMES, STEP_NAMES, SUMMARY_DECISIONS, show_decision
 from cec_advisor.plan import Plan, PlannedService, Reason
+from cec_advisor.wording import (
+    delivery_intro,
+    delivery_modes,
+    join_words,
+    open_question_sentences,
+    phrase,
+    service_names,
+)
 
 
-def render_markdown(plan: Plan) -> str:
-    """The plan as a Markdown document ending in a newline."""
+def render_markdown(plan: Plan, *, trace: bool = False) -> str:
+    """The plan as a Markdown document ending in a newline; ``trace`` adds the rule firings as an appendix."""
     lines: list[str] = [f"# Services plan: {_text(plan.case_name)}", ""]
     lines.append(
-        f"Case `{plan.case_id}` ({plan.level}). Prepared with CEC Advisor following CEC's "
-        "Collaborative Pathway to Continuous Improvement."
+        f"Prepared with CEC Advisor for {_text(plan.case_name)}, following CEC's Collaborative Pathway to "
+        f"Continuous Improvement. Case reference: `{plan.case_id}`."
     )
     lines += ["", "## At a glance", "", "| Decision | Result | Why |", "|---|---|---|"]
     for decision, label in SUMMARY_DECISIONS:
@@ -26,23 +36,20 @@ def render_markdown(plan: Plan) -> str:
         why = outcome.reasons[0].because if outcome.reasons else "no rule concluded this"
         shown = show_decision(decision, outcome.value, plan.value("transformation_possible"))
         lines.append(f"| {label} | **{shown}** | {_text(why)} |")
-    needs = ", ".join(plan.greatest_areas_of_need) or "none identified"
+    needs = ", ".join(phrase("need", n) for n in plan.greatest_areas_of_need) or "none identified"
     lines.append(f"| Greatest areas of need | **{needs}** | weakest first, from the Appendix C indicator groups |")
     capacity = f"{plan.capacity} at a time" + (" (assumed)" if plan.capacity_assumed else "")
-    lines.append(f"| Services at once | **{capacity}** | no phase holds more than this |")
+    lines.append(f"| Services at once | **{capacity}** | no school year starts more new services than this |")
     lines.append("")
     if plan.warnings:
         lines += ["## Warnings", ""]
-        lines += [f"> **Warning** ({w.rule}): {_text(w.message)}" for w in plan.warnings]
-        lines.append("")
+        for warning in plan.warnings:
+            cited = f" *({warning.rule})*" if warning.rule else ""
+            lines += [f"> **Warning:** {_text(warning.message)}{cited}", ""]
     if plan.undetermined:
         lines += ["## Open questions", ""]
-        for question in plan.undetermined:
-            lines.append(
-                f"- **{question.decision}** cannot be settled yet: "
-                f"{', '.join(f'`{m}`' for m in question.missing)} unknown. "
-                f"Settle it with **{question.settle_with}** (rules: {', '.join(question.rules)})."
-            )
+        for question in open_question_sentences(plan):
+            lines.append(f"- {_text(question.text)} *({', '.join(question.rules)})*")
         lines.append("")
     lines += ["## Why these decisions", ""]
     for decision, label in SUMMARY_DECISIONS:
@@ -61,6 +68,7 @@ def render_markdown(plan: Plan) -> str:
         "```",
         "",
     ]
+    lines += _delivery_section(plan)
     lines += _services_section(plan)
     lines += ["## Framework for Change", ""]
     for element, name in ELEMENT_NAMES.items():
@@ -69,19 +77,38 @@ def render_markdown(plan: Plan) -> str:
             f"- {name}: {count} service{'s' if count != 1 else ''}" if count else f"- {name}: **not addressed**"
         )
     lines.append("")
-    lines += ["## How the advisor decided", "", "Each line is one rule firing, in the order the engine fired them.", ""]
-    for index, firing in enumerate(plan.trace, 1):
-        lines.append(f"{index}. `{firing.rule}` (Step {firing.step}): {_text('; '.join(firing.concluded))}")
-    lines.append("")
+    if trace:
+        lines += [
+            "## Appendix: how the advisor decided",
+            "",
+            "Each line is one rule firing, in the order the engine fired them.",
+            "",
+        ]
+        for index, firing in enumerate(plan.trace, 1):
+            lines.append(f"{index}. `{firing.rule}` (Step {firing.step}): {_text('; '.join(firing.concluded))}")
+        lines.append("")
     return "\n".join(lines)
+
+
+def _delivery_section(plan: Plan) -> list[str]:
+    """Each delivery mode the plan uses, with the coaching that follows it: said once for every service."""
+    modes = delivery_modes(plan)
+    lines = ["## How CEC delivers", ""]
+    lines += [_text(delivery_intro(plan)), ""]
+    if plan.coaching_model:
+        lines += [f"- **{mode.capitalize()}.** {_text(coaching)}" for mode, coaching in modes]
+    else:
+        lines += [f"- **{mode.capitalize()}**" for mode, _ in modes]
+    lines.append("")
+    return lines
 
 
 def _services_section(plan: Plan) -> list[str]:
     lines = ["## The plan, year by year", ""]
     lines.append(
         f"The plan covers {plan.horizon} school year{'s' if plan.horizon != 1 else ''}. Each year starts at most "
-        f"{plan.capacity} new services besides the commitment and diagnosis work; what does not fit is listed "
-        "as later work, to be planned when the first services hand over."
+        f"{plan.capacity} new service{'s' if plan.capacity != 1 else ''} besides the commitment and diagnosis work; "
+        "what does not fit is listed as later work, to be planned when the first services hand over."
     )
     if plan.value("phasing") == "multi_year":
         lines.append(
@@ -133,7 +160,7 @@ def _service_lines(service: PlannedService, plan: Plan) -> list[str]:
     if service.deferred:
         flags.append("**later work**")
     lines = [
-        f"**{service.order}. {service.name}** (`{service.id}`)",
+        f"**{service.order}. {_text(service.name)}** (`{service.id}`)",
         "",
         f"*{' · '.join(tags)}*" + (f" · {', '.join(flags)}" if flags else ""),
         "",
@@ -142,15 +169,15 @@ def _service_lines(service: PlannedService, plan: Plan) -> list[str]:
         f"When: {_text(service.placement)}" if service.placement else "",
         "",
         "Why:",
+        "",
     ]
     lines += _reason_lines(service.reasons)
-    lines.append(f"- Delivery: {', '.join(service.delivery)}.")
-    for text in service.coaching:
-        lines.append(f"  - {_text(text)}")
+    lines += ["", "How it runs:", ""]
+    lines.append(f"- Delivery: {join_words(list(service.delivery))}.")
     if service.after:
-        lines.append(f"- Builds on: {', '.join(service.after)}.")
+        lines.append(f"- Builds on: {_text(service_names(plan, service.after))}.")
     if service.hands_over_to:
-        lines.append(f"- Overlaps with and hands over to: {', '.join(service.hands_over_to)}.")
+        lines.append(f"- Overlaps with and hands over to: {_text(service_names(plan, service.hands_over_to))}.")
     lines.append(f"- Hand-off: {_text(service.handoff)} Owner after hand-off: {_text(service.owner)}.")
     lines.append("")
     return lines
