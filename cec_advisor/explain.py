@@ -36,7 +36,14 @@ from cec_advisor.scales import UNKNOWN, Scalar, yaml_word
 from cec_advisor.validation import suggest
 from cec_advisor.yamlsource import Locator
 
-ORDERING_DECISIONS = ("step1_first", "diagnose_first", "defer_later_work", "phasing", "assumed_capacity")
+ORDERING_DECISIONS = (
+    "commitment_milestone",
+    "diagnose_first",
+    "defer_later_work",
+    "phasing",
+    "horizon",
+    "assumed_capacity",
+)
 KEY_DECISIONS = ("commitment", "transformation_possible", "readiness", "emphasis", "plan_type")
 
 
@@ -156,14 +163,16 @@ def why(plan: Plan, rulebase: RuleBase, service_id: str) -> ProofNode:
     if service is None:
         raise UserError(f"{service_id} is not in this plan; ask why-not instead")
     prover = _Prover(plan, rulebase)
-    deferred = " (deferred)" if service.deferred else ""
-    where = f"service {service.order} of {len(plan.services)}, phase {service.phase}{deferred}"
+    when = f"later work (after year {plan.horizon})" if service.deferred else f"year {service.phase}"
+    where = f"service {service.order} of {len(plan.services)}, {when}"
     root = ProofNode(f"{service_id} is {where}")
     recommended = ProofNode("recommended because")
     for firing in prover.concluders(SERVICE_DECISION, service_id):
         recommended.children.append(prover.firing_node(firing, f"{firing.rule} recommends it", frozenset()))
     root.children.append(recommended)
     placed = ProofNode("placed where it is because")
+    if service.placement:
+        placed.children.append(ProofNode(service.placement))
     for prerequisite in service.after:
         placed.children.append(ProofNode(f"it builds on {prerequisite} (prerequisite in services.yaml)"))
     for decision in ORDERING_DECISIONS:
