@@ -228,3 +228,11 @@ def test_a_district_like_rockford_2014_gets_the_first_year_cec_gave_it(advisor: 
         year_one
     )
     assert all(s.step != 5 for s in plan.services if s.phase == 1)
+
+
+@pytest.mark.parametrize("path", SAMPLE_CASES, ids=lambda p: p.stem)
+def test_no_plan_opens_with_an_optional_link(advisor: Advisor, path: Path) -> None:
+    """TURN never leads a plan, whatever the case (K21)."""
+    plan = advisor.plan_file(path)
+    optional = [s for s in plan.services if s.urgency == "optional"]
+    assert all(s.order == max(o.order for o in plan.services if o.phase == s.phase) for s in optional)
