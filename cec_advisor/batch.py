@@ -122,6 +122,15 @@ def summary_row(plan: Plan, file: str) -> dict[str, str]:
     }
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet may read as the start of a formula (OWASP CSV injection)."""
+
+
+def csv_safe(value: str) -> str:
+    """``value`` made inert for spreadsheets: a cell that starts like a formula gets a leading quote."""
+    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
+
+
 def error_row(file: str, error: str, case_id: str = "", name: str = "") -> dict[str, str]:
     """The summary.csv row of a case that could not be planned."""
     row = dict.fromkeys(SUMMARY_COLUMNS, "")
@@ -371,7 +380,8 @@ def run_batch(
             for outcome in _outcomes(files, rules_dir, formats, jobs, trace):
                 if progress is not None:
                     progress(1)
-                writer.writerow(_record(outcome, clashes, written_ids, out_dir, report))
+                row = _record(outcome, clashes, written_ids, out_dir, report)
+                writer.writerow({column: csv_safe(value) for column, value in row.items()})
         os.replace(temporary, summary)
     finally:
         Path(temporary).unlink(missing_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from pathlib import Path
 
@@ -202,3 +203,26 @@ def test_batches_whose_last_case_fills_a_window_finish(tmp_path: Path) -> None:
     worker.join(timeout=120)
     assert not worker.is_alive(), f"a batch hung after {len(finished)} runs"
     assert finished == [4] * 30
+
+
+@pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_safe_neutralises_every_formula_prefix(prefix: str) -> None:
+    """A cell that a spreadsheet would read as a formula is quoted; others are left alone (OWASP)."""
+    from cec_advisor.batch import csv_safe
+
+    assert csv_safe(f"{prefix}cmd|' /C calc'!A0") == f"'{prefix}cmd|' /C calc'!A0"
+    assert csv_safe("Riverside = 42") == "Riverside = 42"
+
+
+@pytest.mark.parametrize("name", ["=cmd|' /C calc'!A0", '+HYPERLINK("http://x")', "@SUM(A1)", "-2+3"])
+def test_summary_csv_has_no_formula_cells(tmp_path: Path, name: str) -> None:
+    """A case named like a spreadsheet formula reaches summary.csv quoted, never as a formula."""
+    source = tmp_path / "cases"
+    source.mkdir()
+    text = (CASES / "steady-district.yaml").read_text(encoding="utf-8")
+    (source / "hostile.yaml").write_text(text.replace("name: Elm Park School District 2", f"name: {json.dumps(name)}"))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(source), "--out", str(out), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    (row,) = _rows(out)
+    assert row["name"] == f"'{name}"
