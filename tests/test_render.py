@@ -105,3 +105,18 @@ def test_markdown_escapes_case_text(advisor: Advisor) -> None:
     assert "<script>" not in text
     assert "\\<script\\>" in text and "\\*bold\\*" in text
     assert json.loads(render_json(advisor.plan(case)))["case"]["name"] == "<script>alert(1)</script> *bold*"
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r", "\r\n"])
+def test_markdown_folds_every_line_ending_in_free_text(newline: str) -> None:
+    """A case name holding a CR, LF or CRLF cannot start a heading of its own in the Markdown (CommonMark)."""
+    from cec_advisor.advisor import Advisor
+    from cec_advisor.case import parse_case
+    from cec_advisor.render.markdown import render_markdown
+
+    name = f"Acme{newline}# Injected heading"
+    raw = f'format: cec-case/1\nid: x\nname: "{name.encode("unicode_escape").decode()}"\nlevel: school\n'
+    plan = Advisor().plan(parse_case(raw.encode(), "x.yaml"))
+    assert plan.case_name == name
+    text = render_markdown(plan)
+    assert not any(line.startswith("# Injected") for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))

@@ -191,4 +191,5 @@ def _text(text: str) -> str:
     """Escape what Markdown or embedded HTML would interpret in free text."""
     for char in ("\\", "`", "*", "_", "[", "]", "<", ">", "|"):
         text = text.replace(char, "\\" + char)
-    return text.replace("\n", " ")
+    # CommonMark ends a line at LF, CR or CR LF: fold all three, so no text can start a heading or a list.
+    return text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
