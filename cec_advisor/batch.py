@@ -29,7 +29,7 @@ from typing import Any
 
 from cec_advisor.advisor import Advisor
 from cec_advisor.errors import CecError, EngineError, UserError
-from cec_advisor.fileio import write_atomic
+from cec_advisor.fileio import output_mode, write_atomic
 from cec_advisor.plan import Plan
 from cec_advisor.render import render
 
@@ -373,6 +373,7 @@ def run_batch(
     summary = out_dir / SUMMARY_FILE
     # summary.csv is streamed to a temporary file and renamed into place at the end: constant memory, atomic.
     handle, temporary = tempfile.mkstemp(prefix=f".{SUMMARY_FILE}.", suffix=".tmp", dir=out_dir)
+    os.fchmod(handle, output_mode(summary))
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             writer = csv.DictWriter(stream, fieldnames=SUMMARY_COLUMNS, lineterminator="\n")

@@ -3,10 +3,28 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
+from functools import cache
 from pathlib import Path
 
 from cec_advisor.errors import UserError
+
+
+@cache
+def _umask() -> int:
+    """The process umask (read once: reading it means setting it, so it is restored at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def output_mode(path: Path) -> int:
+    """The mode a shell redirect would give ``path``: an existing file keeps its mode, a new one 0666 less the umask."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
 
 
 def write_atomic(path: Path, text: str, *, sync: bool = True) -> None:
@@ -19,6 +37,7 @@ def write_atomic(path: Path, text: str, *, sync: bool = True) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        os.fchmod(handle, output_mode(path))
     except OSError as exc:
         raise UserError(f"{path}: cannot write: {exc.strerror}") from None
     try:

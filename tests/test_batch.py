@@ -226,3 +226,24 @@ def test_summary_csv_has_no_formula_cells(tmp_path: Path, name: str) -> None:
     assert result.exit_code == 0, result.output
     (row,) = _rows(out)
     assert row["name"] == f"'{name}"
+
+
+def test_outputs_honour_the_umask_and_keep_an_existing_mode(tmp_path: Path) -> None:
+    """New outputs get 0666 less the umask (as a shell redirect would); an existing file keeps its mode."""
+    import os
+    import stat
+
+    from cec_advisor.fileio import write_atomic
+
+    fresh, kept = tmp_path / "fresh.md", tmp_path / "kept.md"
+    kept.write_text("old")
+    kept.chmod(0o640)
+    write_atomic(fresh, "new")
+    write_atomic(kept, "new")
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~mask
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["batch", str(CASES / "steady-district.yaml"), "--out", str(out)]).exit_code == 0
+    assert stat.S_IMODE((out / "summary.csv").stat().st_mode) == 0o666 & ~mask
