@@ -161,6 +161,15 @@ class Case(_Part):
     id: str = Field(pattern=CASE_ID_PATTERN)
     name: str = Field(min_length=1, max_length=300)
     level: Literal["district", "school"]
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_not_blank(cls, value: str) -> str:
+        """A name of only spaces is as empty as no name."""
+        if not value.strip():
+            raise ValueError("must not be blank (only spaces)")
+        return value
+
     state: Annotated[str, Scale("code", pattern=r"[A-Z]{2}", meaning="Two-letter state code")] = UNKNOWN
     entry_points: tuple[
         Literal["system_assessment", "strategic_planning", "grant_criteria", "district_request"], ...

@@ -154,7 +154,7 @@ def batch(
 
     chosen = parse_formats(formats)
     total = len(collect_case_files(sources))
-    if sys.stderr.isatty() and total > 1:
+    if sys.stderr.isatty() and os.environ.get("TERM") != "dumb" and total > 1:
         with click.progressbar(length=total, label="Planning", file=sys.stderr) as bar:
             report = run_batch(
                 sources, out_dir, chosen, jobs=jobs, rules_dir=rules_dir, progress=bar.update, trace=trace

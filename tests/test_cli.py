@@ -168,3 +168,38 @@ def test_services_lists_and_shows() -> None:
     assert "K3-adversarial-relationship" in out and "K3-no-interest-based-experience" in out
     code, _, err = _run("services", "interest-based")
     assert code == 2 and "did you mean 'interest-based-bargaining'" in err
+
+
+def test_a_blank_name_is_refused_like_an_empty_one(tmp_path: Path) -> None:
+    """A name of only spaces is refused with the file, line and field, like an empty name."""
+    case = tmp_path / "blank.yaml"
+    case.write_text('format: cec-case/1\nid: x\nname: "   "\nlevel: school\n')
+    result = CliRunner().invoke(main, ["plan", str(case)])
+    assert result.exit_code == 2
+    assert f"{case}:3: name: must not be blank" in result.stderr
+
+
+def test_progress_bar_stays_off_on_a_dumb_terminal(tmp_path: Path) -> None:
+    """Under TERM=dumb the batch writes no cursor escapes to the terminal, even when stderr is a TTY."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    primary, secondary = pty.openpty()
+    env = {**os.environ, "TERM": "dumb"}
+    command = [sys.executable, "-m", "cec_advisor", "batch", str(CASES), "--out", str(tmp_path / "out"), "-f", "json"]
+    process = subprocess.run(command, stderr=secondary, stdout=subprocess.DEVNULL, env=env, timeout=300, check=False)
+    os.close(secondary)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(primary)
+    assert process.returncode == 0
+    assert b"\x1b[" not in seen
