@@ -73,6 +73,10 @@ def reports_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+SEED_MAX = 2**32 - 1
+"""Seeds run 0..2**32-1: generated ids (gen-<seed>-<n>) stay within the 64 characters a case id allows."""
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cec-advisor")
 def main() -> None:
@@ -576,7 +580,7 @@ def lint_command(rules_dir: Path | None, fmt: str) -> None:
     show_default=True,
     help="Most enumerated cases per required decision (a seeded sample beyond).",
 )
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(0, SEED_MAX), default=0, show_default=True)
 @click.option(
     "--out",
     "out_dir",
@@ -640,7 +644,7 @@ def test_command(cases_dir: Path | None, keyword: str, rules_dir: Path | None) -
 
 @main.command()
 @click.option("--count", type=click.IntRange(1, 10_000_000), required=True, help="How many case files.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same cases.")
+@click.option("--seed", type=click.IntRange(0, SEED_MAX), default=0, show_default=True, help="Same seed, same cases.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True)
 @reports_errors
 def generate(count: int, seed: int, out_dir: Path) -> None:

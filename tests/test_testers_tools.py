@@ -107,3 +107,15 @@ def test_generate_is_valid_varied_and_reproducible(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["generate", "--count", "25", "--seed", "1", "--out", str(out)])
     assert result.exit_code == 0 and len(list(out.glob("*.yaml"))) == 25
     assert CliRunner().invoke(main, ["validate", *map(str, sorted(out.glob("*.yaml")))]).exit_code == 0
+
+
+def test_generate_refuses_a_seed_whose_ids_could_not_validate(tmp_path: Path) -> None:
+    """A seed beyond 2**32-1 is refused (its gen-<seed>-<n> ids would pass 64 characters); the largest works."""
+    huge = str(10**70)
+    refused = CliRunner().invoke(main, ["generate", "--count", "1", "--seed", huge, "--out", str(tmp_path / "a")])
+    assert refused.exit_code == 2 and "--seed" in refused.output
+    out = tmp_path / "b"
+    made = CliRunner().invoke(main, ["generate", "--count", "2", "--seed", str(2**32 - 1), "--out", str(out)])
+    assert made.exit_code == 0, made.output
+    checked = CliRunner().invoke(main, ["validate", *map(str, sorted(out.glob("*.yaml")))])
+    assert checked.exit_code == 0, checked.output
