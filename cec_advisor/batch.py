@@ -29,7 +29,7 @@ from typing import Any
 
 from cec_advisor.advisor import Advisor
 from cec_advisor.errors import CecError, EngineError, UserError
-from cec_advisor.fileio import output_mode, write_atomic
+from cec_advisor.fileio import output_mode, read_regular, write_atomic
 from cec_advisor.plan import Plan
 from cec_advisor.render import render
 
@@ -344,8 +344,7 @@ def _id_hash(case_id: str) -> int:
 
 def _scanned_id(path: str) -> str | None:
     try:
-        with open(path, "rb") as handle:
-            found = _ID_LINE.search(handle.read(65536))
+        found = _ID_LINE.search(read_regular(path, 65536))
     except OSError:
         return None
     return found.group(1).decode() if found else None

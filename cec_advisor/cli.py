@@ -535,6 +535,9 @@ def coverage(
             err=True,
         )
         sys.exit(1)
+    if report.errors:
+        click.echo(f"{len(report.errors)} case file(s) could not be planned; coverage counts only the others", err=True)
+        sys.exit(UserError.exit_code)
 
 
 @main.command(name="lint")

@@ -53,3 +53,28 @@ def write_atomic(path: Path, text: str, *, sync: bool = True) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+class NotARegularFileError(OSError):
+    """The path is a FIFO, device or socket: reading it could block forever or never end."""
+
+
+def read_regular(path: Path | str, limit: int) -> bytes:
+    """Up to ``limit`` bytes of ``path``, which must be a regular file.
+
+    The file is opened without blocking, so a FIFO with no writer cannot hang
+    the caller; anything but a regular file (or a directory, reported as
+    such by the usual ``IsADirectoryError``) raises :class:`NotARegularFileError`.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(21, "Is a directory", str(path))
+        if not stat.S_ISREG(mode):
+            raise NotARegularFileError(0, "not a regular file (a FIFO, device or socket)", str(path))
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(limit)
+    finally:
+        os.close(fd)

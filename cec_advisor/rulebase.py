@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 from cec_advisor.catalogue import ELEMENTS, Catalogue, load_catalogue
 from cec_advisor.errors import RuleFileError
 from cec_advisor.facts import FACT_SCALES
+from cec_advisor.fileio import NotARegularFileError, read_regular
 from cec_advisor.scales import UNKNOWN, Scalar, yaml_word
 from cec_advisor.validation import suggest, validate_model
 from cec_advisor.wording import phrase
@@ -231,7 +232,15 @@ def load_rulebase(directory: Path | None = None) -> RuleBase:
     if not rule_files:
         raise RuleFileError(str(root), None, None, "no rule files (*.yaml) found")
     for path in [root / "decisions.yaml", root / "services.yaml", *rule_files]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        try:
+            content = read_regular(path, 1 << 24)
+        except NotARegularFileError:
+            raise RuleFileError(
+                str(path), None, None, "not a regular file (a FIFO, device or socket); refused"
+            ) from None
+        except OSError:
+            continue  # missing or unreadable: read_yaml below reports it with the file named
+        digest.update(path.name.encode() + b"\0" + content + b"\0")
     checker = _RuleChecker(decisions, catalogue)
     rules: list[Rule] = []
     seen: dict[str, str] = {}

@@ -17,6 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cec_advisor.errors import LocatedError
+from cec_advisor.fileio import NotARegularFileError, read_regular
 
 MAX_BYTES = 256 * 1024
 """Largest YAML file accepted; real case and rule files are a few kilobytes."""
@@ -72,8 +73,9 @@ def read_yaml(path: Path, make_error: ErrorFactory, *, display: str | None = Non
     """
     name = display or str(path)
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+        raw = read_regular(path, MAX_BYTES + 1)
+    except NotARegularFileError:
+        raise make_error(name, None, None, "not a regular file (a FIFO, device or socket); refused") from None
     except FileNotFoundError:
         raise make_error(name, None, None, "no such file") from None
     except IsADirectoryError:
