@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from cec_advisor.catalogue import Catalogue
 from cec_advisor.wording import GROUP_NAMES
@@ -127,7 +128,7 @@ class _Scheduler:
         waiting = [s for s in plan.services if s not in plan.deferred or self._urgency(s) in EARLY]
         first_rounds = {service: 1 for service in plan.first_rounds if service in self.in_plan}
         for period in range(1, plan.horizon + 1):
-            load = len([s for s in first_rounds if period == 1])
+            load = len(first_rounds) if period == 1 else 0
             while True:
                 ready = [s for s in waiting if self._earliest(s) <= period]
                 fits = [s for s in ready if self._urgency(s) in EXEMPT or load < plan.capacity]
@@ -171,7 +172,7 @@ class _Scheduler:
             rank = min(rank, URGENCY_RANK["requested"])
         return (rank, info.step, self.catalogue.position[service])
 
-    @property
+    @cached_property
     def _foundations(self) -> set[str]:
         """Every service a requested one builds on, directly or through others."""
         requested = [s for s in self.plan.services if self._urgency(s) == "requested"]
