@@ -34,6 +34,16 @@ from cec_advisor.yamlsource import Locator
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+class OutputPath(click.Path):
+    """A path to write to: an empty string is refused (it would mean the current folder, or fail obscurely)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("an output path must not be empty", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 rules_option = click.option(
     "--rules",
     "rules_dir",
@@ -97,7 +107,7 @@ def main() -> None:
 @click.option(
     "--output",
     "-o",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=OutputPath(path_type=Path, dir_okay=False),
     help="Write the plan to this file (atomically) instead of standard output.",
 )
 @trace_option
@@ -122,7 +132,7 @@ def plan(case_file: Path, fmt: str, output: Path | None, trace: bool, rules_dir:
     "--out",
     "out_dir",
     required=True,
-    type=click.Path(path_type=Path, file_okay=False),
+    type=OutputPath(path_type=Path, file_okay=False),
     help="Folder for the plans and summary.csv (created if needed).",
 )
 @click.option(
@@ -198,7 +208,7 @@ def validate(case_files: tuple[Path, ...], rules_dir: Path | None) -> None:
 
 
 @main.command()
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write the schema to a file.")
+@click.option("--output", "-o", type=OutputPath(path_type=Path, dir_okay=False), help="Write the schema to a file.")
 @rules_option
 @reports_errors
 def schema(output: Path | None, rules_dir: Path | None) -> None:
@@ -234,7 +244,7 @@ def services(service_id: str | None, rules_dir: Path | None) -> None:
 @click.option(
     "--out",
     "-o",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=OutputPath(path_type=Path, dir_okay=False),
     help="Write the case file here (atomically); otherwise print it.",
 )
 @click.option(
@@ -587,7 +597,7 @@ def lint_command(rules_dir: Path | None, fmt: str) -> None:
 @click.option(
     "--out",
     "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=OutputPath(path_type=Path, file_okay=False),
     default=Path("gaps"),
     show_default=True,
     help="Folder for witness case files.",
@@ -648,7 +658,7 @@ def test_command(cases_dir: Path | None, keyword: str, rules_dir: Path | None) -
 @main.command()
 @click.option("--count", type=click.IntRange(1, 10_000_000), required=True, help="How many case files.")
 @click.option("--seed", type=click.IntRange(0, SEED_MAX), default=0, show_default=True, help="Same seed, same cases.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True)
+@click.option("--out", "out_dir", type=OutputPath(path_type=Path, file_okay=False), required=True)
 @reports_errors
 def generate(count: int, seed: int, out_dir: Path) -> None:
     """Write valid, varied case files from the Hypothesis strategies the tests use.

@@ -203,3 +203,22 @@ def test_progress_bar_stays_off_on_a_dumb_terminal(tmp_path: Path) -> None:
     os.close(primary)
     assert process.returncode == 0
     assert b"\x1b[" not in seen
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plan", str(CASES / "steady-district.yaml"), "-o", ""],
+        ["batch", str(CASES / "steady-district.yaml"), "--out", ""],
+        ["generate", "--count", "1", "--out", ""],
+        ["schema", "-o", ""],
+    ],
+    ids=["plan", "batch", "generate", "schema"],
+)
+def test_an_empty_output_path_is_refused(tmp_path: Path, args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty output path is a usage error naming the option; nothing is written into the current folder."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert "an output path must not be empty" in result.output
+    assert list(tmp_path.iterdir()) == []
