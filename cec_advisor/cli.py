@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -33,6 +34,23 @@ from cec_advisor.rulebase import load_rulebase
 from cec_advisor.yamlsource import Locator
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str, *, one_line: bool = False) -> str:
+    """``text`` with control characters (ESC, BEL, CR, C1 ...) shown as ``\\xNN``: data never drives the terminal.
+
+    Newlines and tabs, which the tool's own layout uses, are kept unless
+    ``one_line`` (an error line, which must stay one line whatever a file name holds).
+    """
+    escaped = _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+    return escaped.replace("\n", "\\x0a").replace("\t", "\\x09") if one_line else escaped
+
+
+def _echo(message: Any = None, **kwargs: Any) -> None:
+    """``click.echo`` for everything this CLI prints: case, rule and file-name data can hold control characters."""
+    click.echo(printable(message) if isinstance(message, str) else message, **kwargs)
 
 
 class OutputPath(click.Path):
@@ -65,7 +83,7 @@ def reports_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except CecError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            _echo(printable(f"Error: {exc}", one_line=True), err=True)
             sys.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -75,9 +93,7 @@ def reports_errors(command: F) -> F:
         except Exception as exc:
             if os.environ.get("CEC_ADVISOR_DEBUG"):
                 raise
-            click.echo(
-                f"Error: internal error: {type(exc).__name__}: {exc} (set CEC_ADVISOR_DEBUG=1 for details)", err=True
-            )
+            _echo(f"Error: internal error: {type(exc).__name__}: {exc} (set CEC_ADVISOR_DEBUG=1 for details)", err=True)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -121,7 +137,7 @@ def plan(case_file: Path, fmt: str, output: Path | None, trace: bool, rules_dir:
     advisor = Advisor(rules_dir)
     text = render(fmt, advisor.plan_file(case_file), trace=trace)
     if output is None:
-        click.echo(text, nl=False)
+        _echo(text, nl=False)
     else:
         write_atomic(output, text)
 
@@ -175,11 +191,11 @@ def batch(
             )
     else:
         report = run_batch(sources, out_dir, chosen, jobs=jobs, rules_dir=rules_dir, trace=trace)
-    click.echo(f"{report.planned} planned, {len(report.failed)} failed; plans and summary.csv in {out_dir}")
+    _echo(f"{report.planned} planned, {len(report.failed)} failed; plans and summary.csv in {out_dir}")
     if report.failed:
-        click.echo(f"{len(report.failed)} case file(s) could not be planned:", err=True)
+        _echo(f"{len(report.failed)} case file(s) could not be planned:", err=True)
         for _, error in report.failed:
-            click.echo(f"  {error}", err=True)
+            _echo(f"  {error}", err=True)
         sys.exit(UserError.exit_code)
 
 
@@ -199,11 +215,11 @@ def validate(case_files: tuple[Path, ...], rules_dir: Path | None) -> None:
         if problems:
             bad += 1
             for problem in problems:
-                click.echo(f"{problem}", err=True)
+                _echo(printable(str(problem), one_line=True), err=True)
         else:
-            click.echo(f"{path}: ok")
+            _echo(printable(f"{path}: ok", one_line=True))
     if bad:
-        click.echo(f"{bad} of {len(case_files)} file(s) invalid", err=True)
+        _echo(f"{bad} of {len(case_files)} file(s) invalid", err=True)
         sys.exit(UserError.exit_code)
 
 
@@ -220,7 +236,7 @@ def schema(output: Path | None, rules_dir: Path | None) -> None:
 
     text = json.dumps(case_json_schema(load_rulebase(rules_dir).catalogue.ids), indent=2) + "\n"
     if output is None:
-        click.echo(text, nl=False)
+        _echo(text, nl=False)
     else:
         write_atomic(output, text)
 
@@ -237,7 +253,7 @@ def services(service_id: str | None, rules_dir: Path | None) -> None:
     from cec_advisor.catalogue_view import describe_service, list_services
 
     rulebase = load_rulebase(rules_dir)
-    click.echo(list_services(rulebase) if service_id is None else describe_service(rulebase, service_id), nl=False)
+    _echo(list_services(rulebase) if service_id is None else describe_service(rulebase, service_id), nl=False)
 
 
 @main.command()
@@ -268,7 +284,7 @@ def interview(out: Path | None, from_file: Path | None, rules_dir: Path | None) 
 
     rulebase = load_rulebase(rules_dir)
     session = Interview(rulebase, answers_from_file(from_file, rulebase) if from_file else None)
-    click.echo(
+    _echo(
         "Answer each question: 'unknown' if you do not know, 'why' for the rule that needs it, 'quit' to stop.",
         err=True,
     )
@@ -286,33 +302,33 @@ def interview(out: Path | None, from_file: Path | None, rules_dir: Path | None) 
             reply = "quit"
         command = reply.strip().lower()
         if command == "why":
-            click.echo(f"  {question.why()}", err=True)
+            _echo(f"  {question.why()}", err=True)
             continue
         if command == "quit":
             _save_partial(session, out)
             sys.exit(1)
         problem = session.answer(question, reply)
         if problem:
-            click.echo(f"  Not taken: {problem}.", err=True)
+            _echo(f"  Not taken: {problem}.", err=True)
         else:
             asked += 1
     text = case_yaml(session.case_data(), complete=True)
     case_from_data(session.case_data(), Locator("interview"), rulebase.catalogue.ids)
     if out is None:
-        click.echo(text, nl=False)
+        _echo(text, nl=False)
     else:
         write_atomic(out, text)
-        click.echo(f"{asked} question(s) answered; case file written to {out}", err=True)
+        _echo(f"{asked} question(s) answered; case file written to {out}", err=True)
 
 
 def _save_partial(session: Any, out: Path | None) -> None:
     from cec_advisor.interview import case_yaml
 
     if out is None or not all(key in session.answers for key in ("id", "name", "level")):
-        click.echo("Interview stopped; nothing saved (give --out and answer id, name and level to save).", err=True)
+        _echo("Interview stopped; nothing saved (give --out and answer id, name and level to save).", err=True)
         return
     write_atomic(out, case_yaml(session.case_data(), complete=False))
-    click.echo(f"Interview stopped; answers saved to {out}. Resume with: cec-advisor interview --from {out}", err=True)
+    _echo(f"Interview stopped; answers saved to {out}. Resume with: cec-advisor interview --from {out}", err=True)
 
 
 format_option = click.option(
@@ -327,7 +343,7 @@ format_option = click.option(
 
 
 def _emit_json(data: object) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    _echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 @main.command()
@@ -357,18 +373,18 @@ def explain(case_file: Path, pause: bool, fmt: str, rules_dir: Path | None) -> N
             }
         )
         return
-    click.echo(f"How the Pathway decided for {plan.case_name} ({plan.case_id})")
+    _echo(f"How the Pathway decided for {plan.case_name} ({plan.case_id})")
     for walked in steps:
-        click.echo(f"\nStep {walked.step}: {walked.title}")
+        _echo(f"\nStep {walked.step}: {walked.title}")
         if not walked.firings:
-            click.echo("  (no rule of this step applied)")
+            _echo("  (no rule of this step applied)")
         for index, firing in enumerate(walked.firings, 1):
             data = firing_data(firing, advisor.rulebase)
-            click.echo(f"  {index}. {data['rule']}: {data['title']} ({data['source']})")
+            _echo(f"  {index}. {data['rule']}: {data['title']} ({data['source']})")
             facts = ", ".join(f"{k} = {_word(v)}" for k, v in firing.facts.items()) or "none"
-            click.echo(f"     facts: {facts}")
-            click.echo(f"     concluded: {data['concluded']}")
-            click.echo(f"     because: {data['because']}")
+            _echo(f"     facts: {facts}")
+            _echo(f"     concluded: {data['concluded']}")
+            _echo(f"     because: {data['because']}")
         if pause and walked.step < 5:
             click.pause(f"\n-- Enter for Step {walked.step + 1} --")
 
@@ -391,7 +407,7 @@ def why_command(case_file: Path, service_id: str, fmt: str, rules_dir: Path | No
     if fmt == "json":
         _emit_json(tree.as_dict())
     else:
-        click.echo("\n".join(tree.lines()))
+        _echo("\n".join(tree.lines()))
 
 
 @main.command(name="why-not")
@@ -420,20 +436,20 @@ def why_not_command(case_file: Path, service_id: str, budget: int, fmt: str, rul
         _emit_json(answer.as_dict())
         return
     if answer.status == "in_plan":
-        click.echo(f"{service_id} is in the plan; ask `cec-advisor why {case_file} {service_id}`.")
+        _echo(f"{service_id} is in the plan; ask `cec-advisor why {case_file} {service_id}`.")
         return
-    click.echo(f"{service_id} is {'deferred' if answer.status == 'deferred' else 'not in the plan'}.")
-    click.echo("What stands in the way (the first condition that failed, per rule):")
+    _echo(f"{service_id} is {'deferred' if answer.status == 'deferred' else 'not in the plan'}.")
+    _echo("What stands in the way (the first condition that failed, per rule):")
     for blocker in answer.blockers:
-        click.echo(f"  - {blocker.rule} ({blocker.title}): needs {blocker.needed}; here {blocker.actual}")
+        _echo(f"  - {blocker.rule} ({blocker.title}): needs {blocker.needed}; here {blocker.actual}")
     if answer.change:
         settings = " ".join(f"--set '{c.setting()}'" for c in answer.change)
-        click.echo(f"Smallest change found ({answer.tried} re-plans tried, each through the engine):")
+        _echo(f"Smallest change found ({answer.tried} re-plans tried, each through the engine):")
         for change in answer.change:
-            click.echo(f"  {change.fact} = {_word(change.shown)}")
-        click.echo(f"Compare the plans: cec-advisor what-if {case_file} {settings}")
+            _echo(f"  {change.fact} = {_word(change.shown)}")
+        _echo(f"Compare the plans: cec-advisor what-if {case_file} {settings}")
     else:
-        click.echo(f"No change of up to 3 facts brings it in ({answer.tried} re-plans tried).")
+        _echo(f"No change of up to 3 facts brings it in ({answer.tried} re-plans tried).")
 
 
 @main.command(name="what-if")
@@ -461,21 +477,21 @@ def what_if_command(case_file: Path, settings: tuple[str, ...], fmt: str, rules_
     if fmt == "json":
         _emit_json(diff.as_dict())
         return
-    click.echo("Changed facts: " + ", ".join(f"{c.fact} = {_word(c.shown)}" for c in diff.changes))
+    _echo("Changed facts: " + ", ".join(f"{c.fact} = {_word(c.shown)}" for c in diff.changes))
     if not diff.decisions and not diff.services:
-        click.echo("Nothing in the plan changes.")
+        _echo("Nothing in the plan changes.")
     for d in diff.decisions:
-        click.echo(
+        _echo(
             f"  {d.decision}: {_word(d.before)} -> {_word(d.after)}"
             f"  (was {', '.join(d.rules_before) or 'no rule'}; now {', '.join(d.rules_after) or 'no rule'})"
         )
     marks = {"added": "+", "removed": "-"}
     for s in diff.services:
         where = f"{s.before} -> {s.after}" if s.before and s.after else (s.after or s.before)
-        click.echo(f"  {marks.get(s.change, '~')} {s.service} {s.change} ({where})  rules: {', '.join(s.rules)}")
+        _echo(f"  {marks.get(s.change, '~')} {s.service} {s.change} ({where})  rules: {', '.join(s.rules)}")
     if diff.rules_started or diff.rules_stopped:
-        click.echo(f"Rules that now fire: {', '.join(diff.rules_started) or 'none'}")
-        click.echo(f"Rules that no longer fire: {', '.join(diff.rules_stopped) or 'none'}")
+        _echo(f"Rules that now fire: {', '.join(diff.rules_started) or 'none'}")
+        _echo(f"Rules that no longer fire: {', '.join(diff.rules_stopped) or 'none'}")
 
 
 @main.command()
@@ -489,7 +505,7 @@ def diagram(case_file: Path, dot: bool, rules_dir: Path | None) -> None:
     Example: cec-advisor diagram cases/pera-slo-request.yaml --dot | dot -Tsvg > path.svg
     """
     model = build_diagram(Advisor(rules_dir).plan_file(case_file))
-    click.echo(to_dot(model) if dot else to_mermaid(model), nl=False)
+    _echo(to_dot(model) if dot else to_mermaid(model), nl=False)
 
 
 def _word(value: object) -> str:
@@ -535,18 +551,18 @@ def coverage(
     if fmt == "json":
         _emit_json(report.as_dict())
     elif fmt == "html":
-        click.echo(render_coverage_html(report), nl=False)
+        _echo(render_coverage_html(report), nl=False)
     else:
-        click.echo(render_coverage(report, show_conditions=show_conditions), nl=False)
+        _echo(render_coverage(report, show_conditions=show_conditions), nl=False)
     if fail_under is not None and report.rule_percent < fail_under:
-        click.echo(
+        _echo(
             f"Rule coverage {report.rule_percent:.1f}% is below {fail_under:g}%; never fired: "
             f"{', '.join(report.never_fired)}",
             err=True,
         )
         sys.exit(1)
     if report.errors:
-        click.echo(f"{len(report.errors)} case file(s) could not be planned; coverage counts only the others", err=True)
+        _echo(f"{len(report.errors)} case file(s) could not be planned; coverage counts only the others", err=True)
         sys.exit(UserError.exit_code)
 
 
@@ -572,8 +588,8 @@ def lint_command(rules_dir: Path | None, fmt: str) -> None:
         _emit_json([f.as_dict() for f in findings])
     else:
         for finding in findings:
-            click.echo(str(finding))
-        click.echo(f"{len(findings)} finding(s)" if findings else "No findings.")
+            _echo(str(finding))
+        _echo(f"{len(findings)} finding(s)" if findings else "No findings.")
     if findings:
         sys.exit(1)
 
@@ -612,10 +628,10 @@ def gaps(count: int, per_decision: int, seed: int, out_dir: Path, rules_dir: Pat
     from cec_advisor.gaps import find_gaps
 
     report = find_gaps(Advisor(rules_dir), count=count, per_decision=per_decision, seed=seed, out_dir=out_dir)
-    click.echo(f"{report.enumerated} enumerated and {report.sampled} sampled cases run through the engine")
+    _echo(f"{report.enumerated} enumerated and {report.sampled} sampled cases run through the engine")
     for gap in report.gaps:
-        click.echo(f"  {gap.problem} (witness: {gap.file})")
-    click.echo(f"{len(report.gaps)} gap(s) or conflict(s) found")
+        _echo(f"  {gap.problem} (witness: {gap.file})")
+    _echo(f"{len(report.gaps)} gap(s) or conflict(s) found")
     if report.gaps:
         sys.exit(1)
 
@@ -644,13 +660,13 @@ def test_command(cases_dir: Path | None, keyword: str, rules_dir: Path | None) -
         problems = check_rule_case(advisor, loaded)
         if problems:
             failed += 1
-            click.echo(f"FAIL {loaded.test_id}")
+            _echo(f"FAIL {loaded.test_id}")
             for problem in problems:
-                click.echo(f"     {problem}")
+                _echo(f"     {problem}")
         else:
             passed += 1
-            click.echo(f"pass {loaded.test_id}")
-    click.echo(f"{passed} passed, {failed} failed")
+            _echo(f"pass {loaded.test_id}")
+    _echo(f"{passed} passed, {failed} failed")
     if failed or not passed:
         sys.exit(1)
 
@@ -671,4 +687,4 @@ def generate(count: int, seed: int, out_dir: Path) -> None:
         write_atomic(
             out_dir / f"{data['id']}.yaml", yaml.safe_dump(data, sort_keys=False, allow_unicode=True), sync=False
         )
-    click.echo(f"{count} case files written to {out_dir}")
+    _echo(f"{count} case files written to {out_dir}")

@@ -222,3 +222,28 @@ def test_an_empty_output_path_is_refused(tmp_path: Path, args: list[str], monkey
     assert result.exit_code == 2
     assert "an output path must not be empty" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+ESCAPE_NAME = 'format: cec-case/1\nid: esc\nname: "Acme\\e[2J\\e]0;pwn\\a"\nlevel: school\n'
+
+
+@pytest.mark.parametrize("command", ["plan", "explain", "why-not", "validate"])
+def test_control_characters_in_case_data_never_reach_the_terminal(tmp_path: Path, command: str) -> None:
+    """A name holding ESC and BEL sequences is printed escaped (\\x1b), never as raw terminal control codes."""
+    case = tmp_path / "esc.yaml"
+    case.write_text(ESCAPE_NAME)
+    args = [command, str(case), *(["union-leadership-development"] if command == "why-not" else [])]
+    result = CliRunner().invoke(main, args)
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    if command in ("plan", "explain"):
+        assert "\\x1b" in result.output
+
+
+def test_control_characters_in_file_names_are_escaped_in_errors(tmp_path: Path) -> None:
+    """A file name holding ESC and a newline stays one escaped line in the error report."""
+    bad = tmp_path / "bad\x1b[31m\nname.yaml"
+    result = CliRunner().invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 2
+    assert "\x1b" not in result.output
+    line = next(line for line in result.output.splitlines() if "bad\\x1b[31m" in line)
+    assert "\\x0aname.yaml" in line, "the file name stays on its error line"
