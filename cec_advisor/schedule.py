@@ -28,7 +28,7 @@ scheduler applies them, period by period (a period is one school year):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -141,6 +141,7 @@ class _Scheduler:
                 self.why[service] = self._reason(service, period)
                 if self._urgency(service) not in EXEMPT:
                     load += 1
+        # ``waiting`` never held the deferred work, so what is left is what did not fit the horizon.
         overflow = tuple(sorted(waiting, key=self._priority))
         later = [s for s in plan.services if s not in self.started]
         later_order = _topological(later, self.catalogue, self._priority)
@@ -156,7 +157,7 @@ class _Scheduler:
             first_rounds=first_rounds,
             milestone_period=milestone,
             horizon=plan.horizon,
-            overflow=tuple(s for s in overflow if s not in plan.deferred or self._urgency(s) in EARLY),
+            overflow=overflow,
         )
 
     def _urgency(self, service: str) -> str | None:
@@ -269,14 +270,15 @@ class _Scheduler:
         )
 
 
-def _topological(services: Iterable[str], catalogue: Catalogue, priority: object) -> list[str]:
+def _topological(
+    services: Iterable[str], catalogue: Catalogue, priority: Callable[[str], tuple[float, int, int]]
+) -> list[str]:
     """``services`` ordered so that prerequisites come first, ties by ``priority``."""
     pending = list(services)
     done: list[str] = []
-    key = priority if callable(priority) else (lambda s: catalogue.position[s])
     while pending:
         free = [s for s in pending if not any(p in pending for p in catalogue[s].prerequisites)]
-        chosen = min(free or pending, key=key)
+        chosen = min(free or pending, key=priority)
         pending.remove(chosen)
         done.append(chosen)
     return done
