@@ -275,15 +275,22 @@ def interview(out: Path | None, from_file: Path | None, rules_dir: Path | None) 
     """Build a case file by answering only the questions the rules need.
 
     At any prompt: `unknown` (or `?`) if you do not know, `why` to see which rule
-    needs the fact, `quit` to stop (with --out, the answers so far are saved and
-    can be resumed with --from).
+    needs the fact, `quit` to stop (the answers so far are saved with --out, or
+    printed, and can be resumed with --from). An answer the case format refuses
+    is explained and asked again. Every problem of a --from file is reported
+    before anything is asked.
 
     Example: cec-advisor interview --out cases/new-district.yaml
     """
-    from cec_advisor.interview import Interview, answers_from_file, case_yaml
+    from cec_advisor.interview import Interview, case_yaml, read_answers
 
     rulebase = load_rulebase(rules_dir)
-    session = Interview(rulebase, answers_from_file(from_file, rulebase) if from_file else None)
+    answers, problems = read_answers(from_file, rulebase) if from_file else ({}, [])
+    for bad in problems:
+        _echo(printable(f"Error: {bad}", one_line=True), err=True)
+    if problems:
+        sys.exit(UserError.exit_code)
+    session = Interview(rulebase, answers)
     _echo(
         "Answer each question: 'unknown' if you do not know, 'why' for the rule that needs it, 'quit' to stop.",
         err=True,
@@ -305,15 +312,19 @@ def interview(out: Path | None, from_file: Path | None, rules_dir: Path | None) 
             _echo(f"  {question.why()}", err=True)
             continue
         if command == "quit":
-            _save_partial(session, out)
+            _save_partial(session, out, "Interview stopped")
             sys.exit(1)
         problem = session.answer(question, reply)
         if problem:
             _echo(f"  Not taken: {problem}.", err=True)
         else:
             asked += 1
+    try:
+        case_from_data(session.case_data(), Locator("interview"), rulebase.catalogue.ids)
+    except UserError:
+        _save_partial(session, out, "The case is not complete")
+        raise
     text = case_yaml(session.case_data(), complete=True)
-    case_from_data(session.case_data(), Locator("interview"), rulebase.catalogue.ids)
     if out is None:
         _echo(text, nl=False)
     else:
@@ -321,14 +332,20 @@ def interview(out: Path | None, from_file: Path | None, rules_dir: Path | None) 
         _echo(f"{asked} question(s) answered; case file written to {out}", err=True)
 
 
-def _save_partial(session: Any, out: Path | None) -> None:
+def _save_partial(session: Any, out: Path | None, why: str) -> None:
+    """Keep the answers so far as a resumable partial case file: written to ``out``, or printed on stdout."""
     from cec_advisor.interview import case_yaml
 
-    if out is None or not all(key in session.answers for key in ("id", "name", "level")):
-        _echo("Interview stopped; nothing saved (give --out and answer id, name and level to save).", err=True)
+    if not session.answers:
+        _echo(f"{why}; nothing answered, nothing saved.", err=True)
         return
-    write_atomic(out, case_yaml(session.case_data(), complete=False))
-    _echo(f"Interview stopped; answers saved to {out}. Resume with: cec-advisor interview --from {out}", err=True)
+    text = case_yaml(session.case_data(), complete=False)
+    if out is None:
+        _echo(text, nl=False)
+        _echo(f"{why}; the answers so far are printed above: save them and resume with --from.", err=True)
+        return
+    write_atomic(out, text)
+    _echo(f"{why}; answers saved to {out}. Resume with: cec-advisor interview --from {out}", err=True)
 
 
 format_option = click.option(

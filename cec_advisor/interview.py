@@ -7,6 +7,13 @@ question is the first unanswered fact that a live rule tests; a fact that no
 live rule tests any more is never asked, because no answer to it could change
 a plan. ``why`` names the rule that needs the fact and what it tests.
 Answers already in a ``--from`` file are not asked again.
+
+Every answer is judged by the case model itself (:class:`~cec_advisor.case.Case`
+and the catalogue check of :func:`~cec_advisor.case.case_from_data`), at its
+prompt: the partial case with the answer added must have no problem other than
+keys not answered yet. A refused answer says why and is asked again, so the
+finished case always validates. A ``--from`` file is judged the same way, and
+every problem in it is reported before anything is asked.
 """
 
 from __future__ import annotations
@@ -17,17 +24,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cec_advisor.case import CASE_FORMAT, CASE_ID_PATTERN, ENTRY_POINTS, INDICATOR_MEANS, Case, case_from_data
+from pydantic import ValidationError
+
+from cec_advisor.case import CASE_FORMAT, ENTRY_POINTS, INDICATOR_MEANS, Case, case_from_data
 from cec_advisor.errors import CaseFileError
 from cec_advisor.facts import FACT_SCALES
 from cec_advisor.rulebase import FactTest, Rule, RuleBase, fact_tests, holds
 from cec_advisor.scales import UNKNOWN
+from cec_advisor.validation import data_path, located_all, suggest
 from cec_advisor.wording import INDICATOR_NAMES
-from cec_advisor.yamlsource import read_yaml
+from cec_advisor.yamlsource import Locator, dotted, read_yaml
 
 IDENTITY = ("id", "name", "level")
 ASSESSED = "focus_on_learning.assessed"
 REQUESTED = "request.made"
+SERVICE = "request.service"
 ENTRY = "entry_points"
 LETTERS = tuple("ABCDEFGHIJKLMNOP")
 
@@ -58,7 +69,7 @@ QUESTIONS: dict[str, str] = {
     "achievement.systemic_failure": "Is there systemic organisational failure (grant criteria)?",
     ASSESSED: "Has a system assessment rated the Appendix C focus-on-learning indicators?",
     REQUESTED: "Did the district ask for a specific service?",
-    "request.service": "Which service did the district ask for? (a catalogue id; see `cec-advisor services`)",
+    SERVICE: "Which service did the district ask for? (a catalogue id; see `cec-advisor services`)",
     "request.deadline_months": "How many months until the mandated deadline, if any?",
     "grant.sig": "Is this a School Improvement Grant (SIG) partnership?",
     "context.strategic_plan": "Is there a strategic plan?",
@@ -81,6 +92,8 @@ class Question:
 
     def why(self) -> str:
         """Explain which rule needs this fact and what it tests."""
+        if self.rule is None and self.path == SERVICE:
+            return "A case with a request must name the service asked for."
         if self.rule is None:
             return "Every case file needs an id, a name and a level."
         tests = "; ".join(t.describe() for t in fact_tests(self.rule) if self.path in _sources(t.path))
@@ -99,6 +112,8 @@ class Interview:
         for path in IDENTITY:
             if path not in self.answers:
                 return self._question(path, None)
+        if self.answers.get(REQUESTED) is True and SERVICE not in self.answers:
+            return self._question(SERVICE, None)  # the case format requires it once a request is made
         for rule in self.rulebase.rules:
             if not self._live(rule):
                 continue
@@ -109,31 +124,34 @@ class Interview:
         return None
 
     def answer(self, question: Question, text: str) -> str | None:
-        """Record an answer to ``question``; return a message saying what was wrong, or ``None`` if taken."""
+        """Record an answer to ``question``; return a message saying what was wrong, or ``None`` if taken.
+
+        The answer is taken only if the case so far, with it added, has no
+        problem for the case model other than keys not answered yet.
+        """
         try:
-            self.answers[question.path] = parse_answer(question.path, text, self.rulebase.catalogue.ids)
+            value = parse_answer(question.path, text)
         except ValueError as exc:
             return str(exc)
-        if question.path == ASSESSED and self.answers[ASSESSED] is False:
+        answers = {**self.answers, question.path: value}
+        problems = partial_problems(case_data(answers), Locator("interview"), self.rulebase.catalogue.ids)
+        if problems:
+            first = problems[0]
+            return first.problem if first.field in (None, question.path) else f"{first.field}: {first.problem}"
+        self.answers = answers
+        if question.path == ASSESSED and value is False:
             self.answers.update({f"focus_on_learning.{x}": UNKNOWN for x in LETTERS})
-        if question.path == REQUESTED and self.answers[REQUESTED] is False:
-            self.answers.update({"request.service": UNKNOWN, "request.deadline_months": UNKNOWN})
+        if question.path == REQUESTED and value is False:
+            self.answers.update({SERVICE: UNKNOWN, "request.deadline_months": UNKNOWN})
         return None
 
     def case_data(self) -> dict[str, Any]:
-        """The answers as case-file data (what :func:`write_case` writes)."""
-        data: dict[str, Any] = {"format": CASE_FORMAT}
-        for path, value in self.answers.items():
-            if path == ASSESSED:
-                if value is True:
-                    data.setdefault("focus_on_learning", {})
-                continue
-            if path == REQUESTED or (path.startswith("request.") and self.answers.get(REQUESTED) is not True):
-                continue
-            if path.startswith("focus_on_learning.") and self.answers.get(ASSESSED) is not True:
-                continue
-            _put(data, path, value)
-        return data
+        """The answers as case-file data (what :func:`case_yaml` writes)."""
+        return case_data(self.answers)
+
+    def case(self) -> Case:
+        """The answers as a validated case; raises :class:`CaseFileError` (file ``interview``) if they are not one."""
+        return case_from_data(self.case_data(), Locator("interview"), self.rulebase.catalogue.ids)
 
     def _question(self, path: str, rule: Rule | None) -> Question:
         return Question(path, QUESTIONS[path], options_for(path), rule)
@@ -181,6 +199,58 @@ class Interview:
         return False, None
 
 
+def case_data(answers: dict[str, Any]) -> dict[str, Any]:
+    """Answers (dotted paths) as case-file data; an assessment or request answered "no" is written as null."""
+    data: dict[str, Any] = {"format": CASE_FORMAT}
+    for path, value in answers.items():
+        if path in (ASSESSED, REQUESTED):
+            block = path.split(".")[0]
+            if value is True:
+                data.setdefault(block, {})
+            else:
+                data[block] = None  # answered: there is none (so a resumed interview does not ask again)
+            continue
+        if path.startswith("request.") and answers.get(REQUESTED) is not True:
+            continue
+        if path.startswith("focus_on_learning.") and answers.get(ASSESSED) is not True:
+            continue
+        _put(data, path, value)
+    return data
+
+
+def partial_problems(data: Any, locator: Locator, service_ids: Iterable[str] = ()) -> list[CaseFileError]:
+    """Every problem of (possibly partial) case data, in line order; keys not answered yet are not problems.
+
+    The judge is the one :func:`~cec_advisor.case.case_from_data` uses: the
+    :class:`~cec_advisor.case.Case` model, then the catalogue for
+    ``request.service``. Only "required key is missing" is forgiven.
+    """
+    if not isinstance(data, dict):
+        try:
+            case_from_data(data, locator, service_ids)
+        except CaseFileError as exc:
+            return [exc]
+        return []
+    problems: list[CaseFileError] = []
+    try:
+        Case.model_validate(data)
+    except ValidationError as exc:
+        missing = {dotted(data_path(item["loc"], data)) for item in exc.errors() if item["type"] == "missing"}
+        problems = [
+            problem
+            for problem in located_all(exc, locator, Case, CaseFileError, data)
+            if isinstance(problem, CaseFileError) and problem.field not in missing
+        ]
+    request = data.get("request")
+    service = request.get("service") if isinstance(request, dict) else None
+    known = set(service_ids)
+    if known and isinstance(service, str) and service not in known and not any(p.field == SERVICE for p in problems):
+        where = locator.line_of(("request", "service"))
+        problem = f"{service!r} is not a service in the catalogue{suggest(service, known)}"
+        problems.append(CaseFileError(locator.file, where, SERVICE, problem))
+    return sorted(problems, key=lambda p: (p.line or 0, p.field or ""))
+
+
 def _sources(path: str) -> tuple[str, ...]:
     """The questions that settle a fact path (derived facts come from several answers)."""
     if path.startswith("entry_points."):
@@ -212,51 +282,34 @@ def options_for(path: str) -> str:
     return scale.describe().replace("true | false", "yes | no") + meaning
 
 
-def parse_answer(path: str, text: str, service_ids: Iterable[str]) -> Any:
-    """Turn a typed answer into a case value, or raise ``ValueError`` saying what is allowed."""
+def parse_answer(path: str, text: str) -> Any:
+    """Turn a typed answer into the case value it means, or raise ``ValueError`` for an unreadable yes/no.
+
+    Only the reading is done here: ``yes`` is true, a number is a number, ``3``
+    picks the third option of a list, ``unknown`` (or ``?``) is unknown. Whether
+    the value is allowed is for the case model to say (see :meth:`Interview.answer`).
+    """
     answer = text.strip()
-    if path == "id":
-        if not re.fullmatch(CASE_ID_PATTERN, answer):
-            raise ValueError("use lowercase letters, digits and '-', starting with a letter or digit (up to 64)")
-        return answer
-    if path == "name":
-        if not answer:
-            raise ValueError("a name is required")
-        return answer
-    if path == "level":
-        if answer not in ("district", "school"):
-            raise ValueError("answer district or school")
+    if path in IDENTITY:
         return answer
     if path == ENTRY:
         if answer.lower() in ("", "none", "unknown", "?"):
             return []
-        points = [p.strip() for p in answer.split(",") if p.strip()]
-        wrong = [p for p in points if p not in ENTRY_POINTS]
-        if wrong:
-            raise ValueError(f"{', '.join(wrong)}: not an entry point; choose from {', '.join(ENTRY_POINTS)}")
-        return list(dict.fromkeys(points))
+        return list(dict.fromkeys(p.strip() for p in answer.split(",") if p.strip()))
     if path in (ASSESSED, REQUESTED):
         if answer.lower() in ("unknown", "?"):
             return False  # an assessment or a request nobody knows of counts as none
         return _yes_no(answer, allow_unknown=False)
-    scale = FACT_SCALES[path]
     if answer.lower() in ("unknown", "?", "dont know", "don't know"):
-        if scale.required:
-            raise ValueError("this one needs an answer")
         return UNKNOWN
-    value: Any = answer
+    scale = FACT_SCALES[path]
     if scale.kind == "bool":
-        value = _yes_no(answer, allow_unknown=True)
-    elif scale.kind == "int":
-        if not re.fullmatch(r"-?\d+", answer):
-            raise ValueError(f"expected {scale.describe()}")
-        value = int(answer)
-    elif scale.kind == "enum" and answer.isdigit() and 1 <= int(answer) <= len(scale.values):
-        value = scale.values[int(answer) - 1]
-    scale.check(value)
-    if scale.kind == "service" and value not in set(service_ids):
-        raise ValueError(f"{value!r} is not a service id; see `cec-advisor services`")
-    return value
+        return _yes_no(answer, allow_unknown=True)
+    if scale.kind == "int" and re.fullmatch(r"-?\d+", answer):
+        return int(answer)
+    if scale.kind == "enum" and answer.isdigit() and 1 <= int(answer) <= len(scale.values):
+        return scale.values[int(answer) - 1]
+    return answer
 
 
 def _yes_no(answer: str, *, allow_unknown: bool) -> bool:
@@ -277,27 +330,34 @@ def _put(data: dict[str, Any], path: str, value: Any) -> None:
 
 
 def answers_from_file(path: Path, rulebase: RuleBase) -> dict[str, Any]:
-    """Read a (possibly partial) case file as answers, so a resumed interview skips them."""
+    """Read a (possibly partial) case file as answers; raise its first problem as a :class:`CaseFileError`."""
+    answers, problems = read_answers(path, rulebase)
+    if problems:
+        raise problems[0]
+    return answers
+
+
+def read_answers(path: Path, rulebase: RuleBase) -> tuple[dict[str, Any], list[CaseFileError]]:
+    """Read a (possibly partial) case file as answers, so a resumed interview skips them.
+
+    Returns the answers and every problem of the file (see :func:`partial_problems`);
+    when there is a problem the answers are empty. An unreadable file raises :class:`CaseFileError`.
+    """
     document = read_yaml(path, CaseFileError)
     data = document.data
-    if not isinstance(data, dict):
-        raise CaseFileError(str(path), 1, None, "a case file must be a mapping of keys")
-    if all(key in data for key in IDENTITY):
-        try:
-            case_from_data(data, document.locator, rulebase.catalogue.ids)
-        except CaseFileError as exc:
-            if "required key is missing" not in str(exc):
-                raise  # a partial file may lack answers, but what it has must be valid
+    problems = partial_problems(data, document.locator, rulebase.catalogue.ids)
+    if problems:
+        return {}, problems
     answers: dict[str, Any] = {}
     _flatten(data, "", answers)
     answers.pop("format", None)
-    if "focus_on_learning" in data:
-        answers[ASSESSED] = True
-    if "request" in data:
-        answers[REQUESTED] = True
+    for path_, block in ((ASSESSED, "focus_on_learning"), (REQUESTED, "request")):
+        if block in data:
+            answers.pop(block, None)  # null: answered, there is none
+            answers[path_] = data[block] is not None
     if ENTRY in data:
         answers[ENTRY] = list(data[ENTRY])
-    return answers
+    return answers, []
 
 
 def _flatten(data: dict[str, Any], prefix: str, out: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from cec_advisor.advisor import Advisor
 from cec_advisor.case import case_from_data
 from cec_advisor.cli import main
+from cec_advisor.errors import CaseFileError
 from cec_advisor.interview import ASSESSED, ENTRY, REQUESTED, Interview, Question, answers_from_file
 from cec_advisor.render.json import render_json
 from cec_advisor.yamlsource import Locator
@@ -112,3 +113,156 @@ def test_cli_interview_saves_partial_and_resumes(tmp_path: Path) -> None:
     assert CliRunner().invoke(main, ["validate", str(target)]).exit_code == 0
     planned = CliRunner().invoke(main, ["plan", str(target), "-f", "json"])
     assert planned.exit_code == 0 and '"commitment": "established"' in planned.stdout
+
+
+def _partial(tmp_path: Path, text: str) -> Path:
+    """A partial case file holding ``text``."""
+    path = tmp_path / "partial.yaml"
+    path.write_text(text)
+    return path
+
+
+ALL_UNKNOWN = "\n".join(["unknown"] * 80) + "\n"
+LONG_NAME = "N" * 1000
+
+
+def test_an_answer_the_case_model_refuses_is_asked_again_and_nothing_is_lost(tmp_path: Path) -> None:
+    """A 1000-character name is refused at its prompt with the model's reason; the interview goes on and finishes."""
+    target = tmp_path / "new.yaml"
+    script = f"tiny\n{LONG_NAME}\nTiny\ndistrict\n" + ALL_UNKNOWN
+    result = CliRunner().invoke(main, ["interview", "--out", str(target)], input=script)
+    assert result.exit_code == 0, result.stderr
+    assert "Not taken: String should have at most 300 characters." in result.stderr
+    saved = target.read_text()
+    assert "name: Tiny\n" in saved and "INCOMPLETE" not in saved
+    assert CliRunner().invoke(main, ["validate", str(target)]).exit_code == 0
+
+
+def test_a_partial_file_with_bad_values_is_reported_field_by_field_before_any_question(tmp_path: Path) -> None:
+    """Every bad value of a --from file is one located error line; exit 2 and nothing is asked."""
+    path = _partial(
+        tmp_path,
+        f"format: cec-case/1\nid: tiny\nname: {LONG_NAME}\n"
+        "anchors:\n  board:\n    commitment: maybe\ncontext:\n  capacity: 99\n",
+    )
+    result = CliRunner().invoke(main, ["interview", "--from", str(path)], input=ALL_UNKNOWN)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"Error: {path}:3: name: String should have at most 300 characters",
+        f"Error: {path}:6: anchors.board.commitment: 'maybe' is not allowed; "
+        "expected none | exploring | informal | formal | unknown",
+        f"Error: {path}:8: context.capacity: 99 is not allowed; expected a whole number from 1 to 10 | unknown",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("entry_points: 5", "entry_points"),
+        ("entry_points: null", "entry_points"),
+        ("entry_points: {a: 1}", "entry_points"),
+        ("entry_points: [nowhere]", "entry_points[0]"),
+        ("anchors: 5", "anchors"),
+        ("anchors: null", "anchors"),
+        ("anchors: [1, 2]", "anchors"),
+        ("anchors: {board: [1]}", "anchors.board"),
+        ("anchors: {board: {commitment: {a: 1}}}", "anchors.board.commitment"),
+        ("focus_on_learning: {A: x}", "focus_on_learning.A"),
+        ("focus_on_learning: {A: null}", "focus_on_learning.A"),
+        ("focus_on_learning: [1, 2]", "focus_on_learning"),
+        ("focus_on_learning: 5", "focus_on_learning"),
+        ("request: 5", "request"),
+        ("request: [a]", "request"),
+        ("request: {service: 5}", "request.service"),
+        ("request: {service: no-such-service}", "request.service"),
+        ("request: {servise: mou}", "request.servise"),
+        ("state: null", "state"),
+        ("state: {a: 1}", "state"),
+        ("name: [a]", "name"),
+        ("level: [district]", "level"),
+        ("bogus: 1", "bogus"),
+        ("culture: {trust: [high]}", "culture.trust"),
+    ],
+)
+def test_a_badly_shaped_partial_file_is_a_located_user_error(tmp_path: Path, line: str, field: str) -> None:
+    """Lists, mappings, numbers or nulls where the format wants otherwise: one `file:line: field:` line, exit 2."""
+    path = _partial(tmp_path, f"format: cec-case/1\nid: tiny\n{line}\n")
+    result = CliRunner().invoke(main, ["interview", "--from", str(path)], input="Tiny\ndistrict\n" + ALL_UNKNOWN)
+    assert result.exit_code == 2, result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith(f"Error: {path}:3: {field}: ")
+
+
+@pytest.mark.parametrize("document", ["- 1\n- 2\n", "5\n"])
+def test_a_partial_file_that_is_not_a_mapping_is_a_user_error(tmp_path: Path, document: str) -> None:
+    """A list or a single value instead of a case is one located error line, exit 2."""
+    path = _partial(tmp_path, document)
+    result = CliRunner().invoke(main, ["interview", "--from", str(path)], input=ALL_UNKNOWN)
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith(f"Error: {path}:1: a case file must be a mapping of keys")
+
+
+def test_null_assessment_and_request_mean_none_and_are_not_asked_again(tmp_path: Path) -> None:
+    """`focus_on_learning: null` and `request: null` in a --from file are answers (there is none), not crashes."""
+    path = _partial(
+        tmp_path, "format: cec-case/1\nid: tiny\nname: Tiny\nlevel: district\nfocus_on_learning: null\nrequest: null\n"
+    )
+    target = tmp_path / "done.yaml"
+    result = CliRunner().invoke(main, ["interview", "--from", str(path), "--out", str(target)], input=ALL_UNKNOWN)
+    assert result.exit_code == 0, result.stderr
+    assert f"[{ASSESSED}]" not in result.stderr and f"[{REQUESTED}]" not in result.stderr
+    assert CliRunner().invoke(main, ["validate", str(target)]).exit_code == 0
+
+
+def test_a_no_to_the_assessment_survives_a_resume(advisor: Advisor) -> None:
+    """Answering no to the assessment question is saved, so a resumed interview does not ask it again."""
+    session = Interview(advisor.rulebase, {"id": "tiny", "name": "Tiny", "level": "district", ASSESSED: False})
+    assert session.case_data()["focus_on_learning"] is None
+
+
+def test_a_request_must_name_a_catalogue_service(tmp_path: Path) -> None:
+    """A resumed request without a service asks for it first, and `unknown` is refused there, not at the end."""
+    path = _partial(tmp_path, "format: cec-case/1\nid: tiny\nname: Tiny\nlevel: district\nrequest: {}\n")
+    target = tmp_path / "out.yaml"
+    result = CliRunner().invoke(
+        main, ["interview", "--from", str(path), "--out", str(target)], input="unknown\nwhy\nquit\n"
+    )
+    assert result.exit_code == 1
+    first_question = result.stderr.split("[", 1)[1].split("]", 1)[0]
+    assert first_question == "request.service"
+    assert "Not taken: 'unknown' is not a service in the catalogue." in result.stderr
+    assert "A case with a request must name the service asked for." in result.stderr
+
+
+def test_when_the_finished_case_is_refused_the_answers_are_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should the final check refuse the case, the answers are saved as a resumable file and one error line is given."""
+    import cec_advisor.cli
+
+    def refuse(*_: object) -> None:
+        raise CaseFileError("interview", None, "name", "refused")
+
+    monkeypatch.setattr(cec_advisor.cli, "case_from_data", refuse)
+    target = tmp_path / "new.yaml"
+    script = "tiny\nTiny\ndistrict\n" + ALL_UNKNOWN
+    result = CliRunner().invoke(main, ["interview", "--out", str(target)], input=script)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == "Error: interview: name: refused"
+    saved = target.read_text()
+    assert "INCOMPLETE" in saved and "name: Tiny" in saved
+    resumed = CliRunner().invoke(main, ["interview", "--from", str(target)], input="")
+    assert "[name]" not in resumed.stderr
+    printed = CliRunner().invoke(main, ["interview"], input=script)
+    assert printed.exit_code == 2 and "INCOMPLETE" in printed.stdout and "name: Tiny" in printed.stdout
+
+
+def test_quitting_without_out_prints_the_answers(tmp_path: Path) -> None:
+    """Without --out, `quit` prints the answers so far as a resumable partial case file on stdout."""
+    result = CliRunner().invoke(main, ["interview"], input="tiny\nTiny\ndistrict\nformal\nquit\n")
+    assert result.exit_code == 1
+    assert "INCOMPLETE" in result.stdout and "commitment: formal" in result.stdout
+    path = _partial(tmp_path, result.stdout)
+    resumed = CliRunner().invoke(main, ["interview", "--from", str(path)], input="")
+    assert "[anchors.board.commitment]" not in resumed.stderr and "[id]" not in resumed.stderr
