@@ -11,9 +11,28 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from cec_advisor.advisor import Advisor
-from cec_advisor.errors import CaseFileError, CecError, EngineError, RuleFileError, UserError
-from cec_advisor.plan import Plan
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cec_advisor.advisor import Advisor
+    from cec_advisor.errors import CaseFileError, CecError, EngineError, RuleFileError, UserError
+    from cec_advisor.plan import Plan
+
+_EXPORTS = {
+    "Advisor": "cec_advisor.advisor",
+    "Plan": "cec_advisor.plan",
+    **dict.fromkeys(("CaseFileError", "CecError", "EngineError", "RuleFileError", "UserError"), "cec_advisor.errors"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Load the public names on first use: ``import cec_advisor`` alone stays light (the CLI checks memory first)."""
+    if name in _EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'cec_advisor' has no attribute {name!r}")
+
 
 __all__ = [
     "Advisor",

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -27,25 +26,15 @@ from cec_advisor import __version__
 from cec_advisor.advisor import Advisor
 from cec_advisor.case import case_from_data, case_problems
 from cec_advisor.diagram import build_diagram, to_dot, to_mermaid
-from cec_advisor.errors import CecError, UserError
+from cec_advisor.errors import CecError, Interrupted, UserError
 from cec_advisor.fileio import write_atomic
+from cec_advisor.limits import memory_limit_note
 from cec_advisor.render import RENDERERS, render
 from cec_advisor.rulebase import load_rulebase
+from cec_advisor.safetext import printable
 from cec_advisor.yamlsource import Locator
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str, *, one_line: bool = False) -> str:
-    """``text`` with control characters (ESC, BEL, CR, C1 ...) shown as ``\\xNN``: data never drives the terminal.
-
-    Newlines and tabs, which the tool's own layout uses, are kept unless
-    ``one_line`` (an error line, which must stay one line whatever a file name holds).
-    """
-    escaped = _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
-    return escaped.replace("\n", "\\x0a").replace("\t", "\\x09") if one_line else escaped
 
 
 def _echo(message: Any = None, **kwargs: Any) -> None:
@@ -85,6 +74,12 @@ def reports_errors(command: F) -> F:
         except CecError as exc:
             _echo(printable(f"Error: {exc}", one_line=True), err=True)
             sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            _echo("Interrupted.", err=True)
+            sys.exit(Interrupted.exit_code)
+        except MemoryError:
+            _echo(f"Error: out of memory{memory_limit_note()}", err=True)
+            sys.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
@@ -167,16 +162,29 @@ def plan(case_file: Path, fmt: str, output: Path | None, trace: bool, rules_dir:
     show_default=True,
     help="Worker processes; the output is identical for any number.",
 )
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Skip cases whose outputs the last run into --out completed from the same case file, rules and formats.",
+)
 @trace_option
 @rules_option
 @reports_errors
 def batch(
-    sources: tuple[Path, ...], out_dir: Path, formats: str, jobs: int, trace: bool, rules_dir: Path | None
+    sources: tuple[Path, ...],
+    out_dir: Path,
+    formats: str,
+    jobs: int,
+    resume: bool,
+    trace: bool,
+    rules_dir: Path | None,
 ) -> None:
     """Plan every case file in SOURCES (folders or files) into --out, with a summary.csv.
 
     Bad cases are listed at the end with their errors and make the exit code 2;
-    every good case still gets its plan.
+    every good case still gets its plan. A plan file that cannot be written is
+    an error for that case only. Interrupted (Ctrl-C), every plan file already
+    in --out is complete; --resume goes on from there.
 
     Example: cec-advisor batch cases/ --out plans --format json,markdown,html --jobs 2
     """
@@ -184,18 +192,27 @@ def batch(
 
     chosen = parse_formats(formats)
     total = len(collect_case_files(sources))
-    if sys.stderr.isatty() and os.environ.get("TERM") != "dumb" and total > 1:
-        with click.progressbar(length=total, label="Planning", file=sys.stderr) as bar:
-            report = run_batch(
-                sources, out_dir, chosen, jobs=jobs, rules_dir=rules_dir, progress=bar.update, trace=trace
-            )
-    else:
-        report = run_batch(sources, out_dir, chosen, jobs=jobs, rules_dir=rules_dir, trace=trace)
-    _echo(f"{report.planned} planned, {len(report.failed)} failed; plans and summary.csv in {out_dir}")
+    options: dict[str, Any] = {"jobs": jobs, "rules_dir": rules_dir, "trace": trace, "resume": resume}
+    try:
+        if sys.stderr.isatty() and os.environ.get("TERM") != "dumb" and total > 1:
+            with click.progressbar(length=total, label="Planning", file=sys.stderr) as bar:
+                report = run_batch(sources, out_dir, chosen, progress=bar.update, **options)
+        else:
+            report = run_batch(sources, out_dir, chosen, **options)
+    except KeyboardInterrupt:
+        raise Interrupted(
+            f"plan files already in {out_dir} are complete; summary.csv was not updated; "
+            "run the same command with --resume to go on"
+        ) from None
+    reused = f" ({report.reused} unchanged since the last run)" if report.reused else ""
+    _echo(f"{report.planned} planned{reused}, {len(report.failed)} failed; plans and summary.csv in {out_dir}")
     if report.failed:
         _echo(f"{len(report.failed)} case file(s) could not be planned:", err=True)
         for _, error in report.failed:
             _echo(f"  {error}", err=True)
+    for error in report.output_errors:
+        _echo(printable(f"Error: {error}", one_line=True), err=True)
+    if not report.ok:
         sys.exit(UserError.exit_code)
 
 

@@ -42,6 +42,7 @@ from durable import engine as durable_engine
 from cec_advisor.compile import CASE_ALIAS, CompiledRule, compile_rulebase
 from cec_advisor.errors import EngineError
 from cec_advisor.facts import Facts
+from cec_advisor.interrupts import held_interrupts
 from cec_advisor.rulebase import (
     ELEMENT_DECISION,
     SERVICE_DECISION,
@@ -192,7 +193,7 @@ class Engine:
         host = _host()
         _ACTIVE[sid] = run
         try:
-            with engine_errors("running the case"):
+            with held_interrupts(), engine_errors("running the case"):
                 host.assert_fact(self.ruleset, {**facts, "id": "case", "kind": "case", "sid": sid})
                 self._assert_review(host, sid)
                 state = host.get_state(self.ruleset, sid)

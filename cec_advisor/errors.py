@@ -6,7 +6,8 @@
     ├── UserError             bad input; the CLI exits with code 2
     │   ├── CaseFileError     a case file is unreadable or invalid
     │   └── RuleFileError     a rule or catalogue file is unreadable or invalid
-    └── EngineError           the rule engine failed or the rules disagreed; exit code 3
+    ├── EngineError           the rule engine failed or the rules disagreed; exit code 3
+    └── Interrupted           the user pressed Ctrl-C; exit code 130 (as a shell reports SIGINT)
 
 Every message is one line a user can act on. Errors tied to a file carry the
 file and line and render as ``file:line: field: problem``.
@@ -58,3 +59,12 @@ class EngineError(CecError):
     """The rule engine failed on a case, or its conclusions contradict each other."""
 
     exit_code = 3
+
+
+class Interrupted(CecError):
+    """The run was interrupted (Ctrl-C); the message says what was kept."""
+
+    exit_code = 130
+
+    def __init__(self, kept: str = "") -> None:
+        super().__init__(f"interrupted; {kept}" if kept else "interrupted")

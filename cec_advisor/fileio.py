@@ -38,6 +38,8 @@ def write_atomic(path: Path, text: str, *, sync: bool = True) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         os.fchmod(handle, output_mode(path))
+    except (FileExistsError, NotADirectoryError):
+        raise UserError(f"{path}: cannot write: {not_a_folder(folder)} is a file, not a folder") from None
     except OSError as exc:
         raise UserError(f"{path}: cannot write: {exc.strerror}") from None
     try:
@@ -53,6 +55,14 @@ def write_atomic(path: Path, text: str, *, sync: bool = True) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def not_a_folder(folder: Path) -> Path:
+    """The first of ``folder`` and its ancestors (from the top) that exists and is not a folder; else ``folder``."""
+    for candidate in (*reversed(folder.parents), folder):
+        if candidate.exists() and not candidate.is_dir():
+            return candidate
+    return folder
 
 
 class NotARegularFileError(OSError):

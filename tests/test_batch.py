@@ -45,10 +45,11 @@ def test_batch_plans_good_cases_and_lists_bad_ones(tmp_path: Path, corpus: Path)
     assert f"{good} planned, 3 failed" in result.stdout
     assert "zz-broken.yaml:4: level: 'county' is not allowed" in result.stderr
     assert result.stderr.count("duplicate case id 'washington-high-sig'") == 2
-    produced = sorted(p.name for p in out.iterdir())
+    produced = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert len(produced) == good * 3 + 1
     assert "washington-high-sig.json" not in produced and "riverside-42.html" in produced
-    assert not [p for p in out.iterdir() if p.name.startswith(".")], "temporary files left behind"
+    hidden = [p.name for p in out.iterdir() if p.name.startswith(".")]
+    assert hidden == [".cec-advisor-batch.jsonl"], "temporary files left behind"
     assert "Planning" not in result.stderr, "no progress bar when output is not a terminal"
 
 
@@ -207,11 +208,32 @@ def test_batches_whose_last_case_fills_a_window_finish(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
 def test_csv_safe_neutralises_every_formula_prefix(prefix: str) -> None:
-    """A cell that a spreadsheet would read as a formula is quoted; others are left alone (OWASP)."""
-    from cec_advisor.batch import csv_safe
+    """A cell that a spreadsheet would read as a formula is made inert; others are left alone (OWASP).
 
-    assert csv_safe(f"{prefix}cmd|' /C calc'!A0") == f"'{prefix}cmd|' /C calc'!A0"
+    = + - @ get a leading quote; a leading tab or CR is shown escaped (``\\x09``), as every control character is.
+    """
+    from cec_advisor.safetext import csv_safe
+
+    cell = csv_safe(f"{prefix}cmd|' /C calc'!A0")
+    if prefix.isprintable():
+        assert cell == f"'{prefix}cmd|' /C calc'!A0"
+    else:
+        assert cell == f"\\x{ord(prefix):02x}cmd|' /C calc'!A0"
     assert csv_safe("Riverside = 42") == "Riverside = 42"
+
+
+def test_summary_rows_stay_one_line_whatever_a_file_name_holds(tmp_path: Path) -> None:
+    """A case file whose name holds a newline and an escape sequence gets one summary line, escaped."""
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    hostile = folder / "bad\n\x1b[2Jname.yaml"
+    hostile.write_text(BROKEN)
+    out = tmp_path / "out"
+    run_batch([folder], out, ("json",))
+    lines = (out / "summary.csv").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 2
+    assert "bad\\x0a\\x1b[2Jname.yaml" in lines[1]
+    assert "\x1b" not in lines[1]
 
 
 @pytest.mark.parametrize("name", ["=cmd|' /C calc'!A0", '+HYPERLINK("http://x")', "@SUM(A1)", "-2+3"])
