@@ -8,6 +8,7 @@ reader refuses becomes one :class:`~cec_advisor.errors.LocatedError` line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,9 +29,17 @@ MAX_NODES = 20_000
 MAX_DEPTH = 32
 """Deepest nesting accepted."""
 
+MAX_KEY_LENGTH = 1024
+"""Longest key YAML allows written without ``? ``: an implicit key must fit in 1024 characters (YAML 1.1 and 1.2)."""
+
+YAML11_BOOLEAN_WORDS = frozenset({"yes", "no", "on", "off"})
+"""Words YAML 1.1 reads as booleans (in any capitalisation) but YAML 1.2 reads as text: refused unquoted."""
+
 SafeComposer: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's C loader when PyYAML has it (10x faster, same nodes and marks), else the pure-Python one."""
 
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_STR_TAG = "tag:yaml.org,2002:str"
 _STANDARD_TAGS = frozenset(
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
 )
@@ -68,8 +77,11 @@ def read_yaml(path: Path, make_error: ErrorFactory, *, display: str | None = Non
 
     Refuses, through ``make_error``: missing or unreadable files, files over
     :data:`MAX_BYTES`, non-UTF-8 bytes, empty documents, several documents,
-    syntax errors, non-standard tags, duplicate keys, non-string keys and
-    documents deeper than :data:`MAX_DEPTH` or larger than :data:`MAX_NODES`.
+    syntax errors (a key over :data:`MAX_KEY_LENGTH` characters is named as
+    such), non-standard tags, duplicate keys, non-string keys, unquoted YAML 1.1
+    booleans (:data:`YAML11_BOOLEAN_WORDS`: only ``true`` and ``false`` are
+    booleans, as in YAML 1.2) and documents deeper than :data:`MAX_DEPTH` or
+    larger than :data:`MAX_NODES`.
     """
     name = display or str(path)
     try:
@@ -101,6 +113,13 @@ def parse_yaml(raw: bytes, name: str, make_error: ErrorFactory) -> YamlDocument:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
+        too_long = _overlong_key(text, exc.problem_mark)
+        if too_long is not None:
+            problem = (
+                f"key {too_long[:20] + '...'!r} is too long ({len(too_long)} characters): YAML allows at most "
+                f"{MAX_KEY_LENGTH} characters in a plain or quoted key; shorten it"
+            )
+            raise make_error(name, mark.line + 1 if mark else None, None, problem) from None
         raise make_error(name, mark.line + 1 if mark else None, None, f"invalid YAML: {problem}") from None
     except yaml.reader.ReaderError as exc:
         at = text[: exc.position].count("\n") + 1
@@ -118,6 +137,24 @@ def parse_yaml(raw: bytes, name: str, make_error: ErrorFactory) -> YamlDocument:
     builder = _Builder(name, locator, make_error)
     data = builder.build(documents[0], (), 0)
     return YamlDocument(data, locator)
+
+
+def _overlong_key(text: str, mark: Any) -> str | None:
+    """The key that ends at ``mark`` when it is longer than YAML allows (the parser then misreads it), else ``None``.
+
+    Every parser error about such a key points at the ``:`` after it; the key
+    runs back to the indentation, a ``- `` / ``? `` indicator, or a flow ``{ [ ,``.
+    """
+    if mark is None:
+        return None
+    lines = text.splitlines()
+    if mark.line >= len(lines) or lines[mark.line][mark.column : mark.column + 1] != ":":
+        return None
+    key = re.split(r"[{\[,]", lines[mark.line][: mark.column])[-1]
+    key = re.sub(r"^\s*(?:[-?]\s+)*", "", key).rstrip()
+    if len(key) <= MAX_KEY_LENGTH or ": " in key or " #" in key:
+        return None  # a short key, or a value that holds ': ' (another YAML error)
+    return key
 
 
 class _Builder:
@@ -147,17 +184,27 @@ class _Builder:
         if isinstance(node, SequenceNode):
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         assert isinstance(node, ScalarNode)
+        self.refuse_yaml11_boolean(node, path)
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
             raise self.fail(node, f"invalid value: {exc}", path) from None
+
+    def refuse_yaml11_boolean(self, node: ScalarNode, path: PathKey, *, key: bool = False) -> None:
+        """Refuse an unquoted yes / no / on / off: YAML 1.1 reads it as a boolean, YAML 1.2 (and a reader) as text."""
+        if node.tag == _BOOL_TAG and node.value.lower() in YAML11_BOOLEAN_WORDS:
+            word = f"key {node.value!r}" if key else repr(node.value)
+            fix = "quote it" if key else "write true or false, or quote it"
+            raise self.fail(node, f"{word} reads as a boolean in YAML 1.1; {fix} if you meant the text", path)
 
     def build_mapping(self, node: MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise self.fail(key_node, "YAML merge keys (<<) are not allowed", path)
-            if not isinstance(key_node, ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+            if isinstance(key_node, ScalarNode):
+                self.refuse_yaml11_boolean(key_node, path, key=True)
+            if not isinstance(key_node, ScalarNode) or key_node.tag != _STR_TAG:
                 raise self.fail(key_node, "keys must be plain strings", path)
             key = key_node.value
             if key in result:

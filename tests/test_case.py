@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from cec_advisor.case import parse_case
+from cec_advisor.cli import main
 from cec_advisor.errors import CaseFileError
 from cec_advisor.scales import UNKNOWN
 
@@ -108,3 +110,31 @@ def test_names_keep_any_text(tmp_path: Path) -> None:
     """Free-text names keep Unicode and markup characters as they are."""
     case = parse_case(MINIMAL.replace(b"name: Tiny", "name: 'École <b>&</b>'".encode()), "c.yaml")
     assert case.name == "École <b>&</b>"
+
+
+@pytest.mark.parametrize(
+    ("extra", "line", "field", "word"),
+    [
+        ("state: NO\n", 5, "state", "NO"),
+        ("grant:\n  sig: yes\n", 6, "grant.sig", "yes"),
+        ("anchors:\n  interest_based_experience: On\n", 6, "anchors.interest_based_experience", "On"),
+    ],
+)
+def test_yaml11_boolean_words_in_a_case_file_are_one_located_error(
+    tmp_path: Path, extra: str, line: int, field: str, word: str
+) -> None:
+    """`plan` on a case file with an unquoted yes / no / on / off exits 2 with one line naming file, line and field."""
+    case = tmp_path / "c.yaml"
+    case.write_bytes(MINIMAL + extra.encode())
+    result = CliRunner().invoke(main, ["plan", str(case)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {case}:{line}: {field}: '{word}' reads as a boolean in YAML 1.1; "
+        "write true or false, or quote it if you meant the text\n"
+    )
+
+
+def test_quoted_yes_is_text_and_true_is_a_boolean() -> None:
+    """A quoted 'yes' is text (refused by a yes/no fact's scale, as any text is); true is the boolean."""
+    assert _error("grant: {sig: 'yes'}\n").problem.startswith("'yes' is not allowed; expected true | false")
+    assert parse_case(MINIMAL + b"grant: {sig: TRUE}\n", "c.yaml").grant.sig is True

@@ -83,3 +83,71 @@ def test_control_characters_are_refused_on_one_line() -> None:
     error = _refusal(b"a: 1\nb: \x01\n")
     assert error.line == 2
     assert "\n" not in str(error) and "not allowed" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("raw", "line", "field"),
+    [
+        (b"id: x\nstate: NO\n", 2, "state"),
+        (b"name: no\n", 1, "name"),
+        (b"level: on\n", 1, "level"),
+        (b"grant:\n  sig: Yes\n", 2, "grant.sig"),
+        (b"grant:\n  sig: OFF\n", 2, "grant.sig"),
+        (b"entry_points:\n  - a\n  - Off\n", 3, "entry_points[1]"),
+        (b"x: !!bool yes\n", 1, "x"),
+    ],
+)
+def test_yaml11_boolean_words_are_refused_with_a_hint(raw: bytes, line: int, field: str) -> None:
+    """Unquoted yes / no / on / off, which YAML 1.1 reads as booleans, are refused at their line and field."""
+    error = _refusal(raw)
+    assert (error.line, error.field) == (line, field)
+    assert "reads as a boolean in YAML 1.1" in error.problem
+    assert "write true or false, or quote it" in error.problem
+
+
+def test_a_yaml11_boolean_key_is_refused_with_a_hint() -> None:
+    """A key written `on:` (a boolean in YAML 1.1) is refused with the advice to quote it."""
+    error = _refusal(b"a:\n  on: 1\n")
+    assert (error.line, error.field) == (2, "a")
+    assert "key 'on' reads as a boolean in YAML 1.1; quote it" in error.problem
+
+
+def test_only_true_and_false_are_booleans_and_quoted_words_stay_text() -> None:
+    """true / True / TRUE / false / False / FALSE are booleans; quoted "yes" or 'NO' stays text."""
+    raw = b"a: true\nb: True\nc: TRUE\nd: false\ne: False\nf: FALSE\ng: 'yes'\nh: \"NO\"\ni: 'on'\n'off': 1\n"
+    data = parse_yaml(raw, "f.yaml", CaseFileError).data
+    assert data == {
+        "a": True, "b": True, "c": True, "d": False, "e": False, "f": False,
+        "g": "yes", "h": "NO", "i": "on", "off": 1,
+    }  # fmt: skip
+
+
+LONG = "k" * 1100
+
+
+@pytest.mark.parametrize(
+    ("raw", "line"),
+    [
+        (f"a: 1\n{LONG}: 2\n", 2),
+        (f'a: 1\n"{LONG}": 2\n', 2),
+        (f"a:\n  b: 1\n  {LONG}:\n    c: 2\n", 3),
+        (f"a:\n  - {LONG}: 2\n", 2),
+        (f"a:\n  - x: 1\n    {LONG}: 2\n", 3),
+        (f"a: {{{LONG}: 2}}\n", 1),
+        (f"a: [{LONG}: 2]\n", 1),
+    ],
+)
+def test_a_key_over_yaml_limit_is_named_too_long(raw: str, line: int) -> None:
+    """A key over YAML's 1024-character limit is reported as too long at its line, not as a missing ':'."""
+    error = _refusal(raw.encode())
+    assert error.line == line
+    assert "is too long (1100 characters" in error.problem or "is too long (1102 characters" in error.problem
+    assert "at most 1024 characters" in error.problem
+    assert "expected ':'" not in str(error) and "\n" not in str(error)
+
+
+def test_a_key_of_1024_characters_is_accepted() -> None:
+    """A key exactly at the limit still reads, and an unrelated syntax error keeps YAML's own message."""
+    assert parse_yaml(f"{'k' * 1024}: 2\n".encode(), "f.yaml", CaseFileError).data == {"k" * 1024: 2}
+    error = _refusal(f"b: {LONG}: x\n".encode())
+    assert "invalid YAML: mapping values are not allowed" in error.problem
