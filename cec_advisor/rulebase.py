@@ -25,18 +25,18 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 from cec_advisor.catalogue import ELEMENTS, Catalogue, load_catalogue
-from cec_advisor.errors import RuleFileError
+from cec_advisor.errors import RuleFileError, UserError
 from cec_advisor.facts import FACT_SCALES
 from cec_advisor.fileio import NotARegularFileError, read_regular
-from cec_advisor.scales import UNKNOWN, Scalar, yaml_word
+from cec_advisor.scales import UNKNOWN, Scalar, Scale, yaml_word
 from cec_advisor.validation import suggest, validate_model
 from cec_advisor.wording import phrase
-from cec_advisor.yamlsource import Locator, PathKey, read_yaml
+from cec_advisor.yamlsource import Locator, PathKey, YamlDocument, read_yaml
 
 RULE_ID_PATTERN = r"^K([1-9]|1[0-9]|2[0-3])-[a-z0-9]+(-[a-z0-9]+)*$"
 DECISION_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
@@ -48,6 +48,35 @@ Phase = Literal["decide", "review"]
 _PLACEHOLDER = re.compile(r"\{([a-z_A-Z0-9.]+)\}")
 
 
+MAX_RULES = 400
+"""Most rules a rule base may hold; a larger one is refused at load, before anything is compiled.
+
+Measured with ``benchmarks/bench_scaling.py --factor N`` (every rule copied N
+times; durable-rules 2.0.28, 149 rules): 2x (298 rules) and 3x (447) plan every
+sample case and 2,000 generated ones; 4x (596) fails with engine error 303 and
+5x-8x crash the process. What overflows is not the number of rules itself
+(durable-rules' own cap is 4,096 rules per ruleset) but what copies share: the
+alternatives hung on one test, which :data:`cec_advisor.compile.MAX_LINKS_PER_TEST`
+bounds rule by rule. This cap keeps a margin below the measured break and stops
+a huge rule base in about a second instead of minutes into ``lint``.
+"""
+STEP = Scale("int", low=1, high=5, required=True, meaning="Pathway step")
+SALIENCE = Scale("int", low=0, high=100, required=True, meaning="Higher fires first")
+ItemT = TypeVar("ItemT")
+
+
+def _at_least_one(value: tuple[ItemT, ...]) -> tuple[ItemT, ...]:
+    """Refuse an empty list, checked only once every item is valid (so an item's own error is the one reported)."""
+    if not value:
+        raise ValueError("needs at least one item")
+    return value
+
+
+NonEmpty = Annotated[tuple[ItemT, ...], AfterValidator(_at_least_one)]
+"""A list of one or more items, checked for emptiness after its items: pydantic's ``min_length`` counts only
+the items that validated, and so reports one bad item in a list of one as an empty list instead of as itself."""
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -57,7 +86,7 @@ class DecisionModel(_Strict):
 
     id: StrictStr = Field(pattern=DECISION_ID_PATTERN)
     title: StrictStr = Field(min_length=1)
-    values: tuple[StrictStr | StrictBool, ...] = Field(min_length=1)
+    values: NonEmpty[StrictStr | StrictBool]
     single: StrictBool
     required: StrictBool = False
     source: StrictStr = Field(min_length=1)
@@ -67,14 +96,14 @@ class DecisionsFile(_Strict):
     """The layout of ``decisions.yaml``."""
 
     format: Literal["cec-decisions/1"]
-    decisions: tuple[DecisionModel, ...] = Field(min_length=1)
+    decisions: NonEmpty[DecisionModel]
 
 
 class UndeterminedModel(_Strict):
     """A decision the case facts cannot settle (K19)."""
 
     decision: StrictStr
-    missing: tuple[StrictStr, ...] = Field(min_length=1)
+    missing: NonEmpty[StrictStr]
     settle_with: StrictStr
     settle: dict[StrictStr, StrictStr] = {}
     """Missing facts that another diagnosis settles (fact → service); the rest are ``settle_with``'s."""
@@ -107,12 +136,12 @@ class RuleModel(_Strict):
 
     id: StrictStr = Field(pattern=RULE_ID_PATTERN)
     title: StrictStr = Field(min_length=1, max_length=120)
-    k: tuple[str, ...] = Field(min_length=1)
+    k: NonEmpty[StrictStr]
     rationale: StrictStr = Field(min_length=1)
     source: StrictStr = Field(min_length=1)
     because: StrictStr = Field(min_length=1)
-    step: StrictInt | None = Field(default=None, ge=1, le=5)
-    salience: StrictInt = Field(default=50, ge=0, le=100)
+    step: Annotated[int | None, STEP] = None
+    salience: Annotated[int, SALIENCE] = 50
     phase: Phase = "decide"
     when: dict[str, Any]
     then: ThenModel
@@ -122,9 +151,9 @@ class RuleFileModel(_Strict):
     """The layout of a rule file."""
 
     format: Literal["cec-rules/1"]
-    step: StrictInt = Field(ge=1, le=5)
+    step: Annotated[int, STEP]
     title: StrictStr = Field(min_length=1)
-    rules: tuple[RuleModel, ...] = Field(min_length=1)
+    rules: NonEmpty[RuleModel]
 
 
 @dataclass(frozen=True)
@@ -241,11 +270,18 @@ def load_rulebase(directory: Path | None = None) -> RuleBase:
         except OSError:
             continue  # missing or unreadable: read_yaml below reports it with the file named
         digest.update(path.name.encode() + b"\0" + content + b"\0")
+    documents = [read_yaml(path, RuleFileError) for path in rule_files]
+    count = sum(_rule_count(document.data) for document in documents)
+    if count > MAX_RULES:
+        raise UserError(
+            f"{root}: the rule base holds {count} rules, more than the {MAX_RULES} the rule engine can run; "
+            "remove or merge rules"
+        )
     checker = _RuleChecker(decisions, catalogue)
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for path in rule_files:
-        for rule in checker.load_file(path):
+    for document in documents:
+        for rule in checker.check_file(document):
             if rule.id in seen:
                 raise RuleFileError(
                     rule.file,
@@ -257,6 +293,12 @@ def load_rulebase(directory: Path | None = None) -> RuleBase:
             seen[rule.id] = f"{rule.file}:{rule.line}"
             rules.append(rule)
     return RuleBase(decisions, catalogue, tuple(rules), digest.hexdigest()[:16])
+
+
+def _rule_count(data: Any) -> int:
+    """How many rules a parsed rule file lists (before they are validated)."""
+    rules = data.get("rules") if isinstance(data, dict) else None
+    return len(rules) if isinstance(rules, list) else 0
 
 
 def _load_decisions(path: Path) -> dict[str, Decision]:
@@ -290,8 +332,7 @@ class _RuleChecker:
         )
         self.catalogue = catalogue
 
-    def load_file(self, path: Path) -> list[Rule]:
-        document = read_yaml(path, RuleFileError)
+    def check_file(self, document: YamlDocument) -> list[Rule]:
         parsed = validate_model(RuleFileModel, document.data, document.locator, RuleFileError)
         self.locator = document.locator
         return [self.check_rule(model, index, parsed.step) for index, model in enumerate(parsed.rules)]
@@ -585,11 +626,13 @@ def fill_placeholders(text: str, facts: Mapping[str, Any], services: Mapping[str
 
 
 __all__ = [
+    "MAX_RULES",
     "Condition",
     "Decision",
     "DecisionTest",
     "FactTest",
     "Locator",
+    "NonEmpty",
     "Rule",
     "RuleBase",
     "default_rules_dir",
