@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 from cec_advisor.advisor import Advisor
 from cec_advisor.case import case_from_data, with_changes
 from cec_advisor.errors import CaseFileError, CecError, RuleFileError, UserError
+from cec_advisor.rulebase import NonEmpty
 from cec_advisor.validation import validate_model
 from cec_advisor.yamlsource import Locator, read_yaml
 
@@ -51,7 +52,7 @@ class RuleCaseFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     rule: StrictStr
-    cases: tuple[RuleCase, ...] = Field(min_length=1)
+    cases: NonEmpty[RuleCase]
     always_fires: StrictStr | None = None
 
 
@@ -84,7 +85,16 @@ def load_rule_case_files(directory: Path) -> list[tuple[RuleCaseFile, str]]:
 def load_rule_cases(directory: Path) -> list[LoadedRuleCase]:
     """Every case of every rule-case file in ``directory``, each merged onto the base case."""
     base_path = directory / BASE_CASE
-    base = read_yaml(base_path, CaseFileError).data
+    document = read_yaml(base_path, CaseFileError)
+    base = document.data
+    if not isinstance(base, dict):
+        kind = "a list" if isinstance(base, list) else "a single value"
+        raise CaseFileError(
+            document.locator.file,
+            document.locator.line_of(()),
+            None,
+            f"the base case must be a mapping of case keys (a case file), not {kind}",
+        )
     loaded = []
     for parsed, file in load_rule_case_files(directory):
         for case in parsed.cases:
@@ -128,12 +138,22 @@ def check_rule_case(advisor: Advisor, loaded: LoadedRuleCase) -> list[str]:
     return problems
 
 
+MAX_KEYWORD_NESTING = 64
+"""Most ``not`` and ``(`` a ``-k`` expression may nest (the parser recurses once for each)."""
+
+
 def keyword_matcher(expression: str) -> Callable[[str], bool]:
-    """A ``-k`` matcher like pytest's: words match as substrings (case-insensitive), with and / or / not / ()."""
+    """A ``-k`` matcher like pytest's: words match as substrings (case-insensitive), with and / or / not / ().
+
+    Raises :class:`UserError` for an expression that does not parse or nests
+    deeper than :data:`MAX_KEYWORD_NESTING`.
+    """
     tokens: list[str] = re.findall(r"\(|\)|[^\s()]+", expression)
     if not tokens:
         return lambda _: True
     position = 0
+    depth = 0
+    shown = repr(expression if len(expression) <= 60 else expression[:57] + "...")
 
     def peek() -> str | None:
         return tokens[position] if position < len(tokens) else None
@@ -141,7 +161,7 @@ def keyword_matcher(expression: str) -> Callable[[str], bool]:
     def take() -> str:
         nonlocal position
         if position >= len(tokens):
-            raise UserError(f"-k {expression!r}: the expression ends too early")
+            raise UserError(f"-k {shown}: the expression ends too early")
         position += 1
         return tokens[position - 1]
 
@@ -159,24 +179,34 @@ def keyword_matcher(expression: str) -> Callable[[str], bool]:
             parts.append(negation())
         return lambda name: all(part(name) for part in parts)
 
+    def nested(parse: Callable[[], Callable[[str], bool]]) -> Callable[[str], bool]:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_KEYWORD_NESTING:
+            raise UserError(f"-k {shown}: nests 'not' and '(' more than {MAX_KEYWORD_NESTING} deep")
+        try:
+            return parse()
+        finally:
+            depth -= 1
+
     def negation() -> Callable[[str], bool]:
         if peek() == "not":
             take()
-            inner = negation()
+            inner = nested(negation)
             return lambda name: not inner(name)
         token = take()
         if token == "(":
-            inner = either()
+            inner = nested(either)
             if peek() != ")":
-                raise UserError(f"-k {expression!r}: a ( is not closed")
+                raise UserError(f"-k {shown}: a ( is not closed")
             take()
             return inner
         if token in ("and", "or", ")"):
-            raise UserError(f"-k {expression!r}: unexpected {token!r}")
+            raise UserError(f"-k {shown}: unexpected {token!r}")
         word = token.lower()
         return lambda name: word in name.lower()
 
     matcher = either()
     if position != len(tokens):
-        raise UserError(f"-k {expression!r}: unexpected {tokens[position]!r}")
+        raise UserError(f"-k {shown}: unexpected {tokens[position]!r}")
     return matcher

@@ -119,3 +119,35 @@ def test_generate_refuses_a_seed_whose_ids_could_not_validate(tmp_path: Path) ->
     assert made.exit_code == 0, made.output
     checked = CliRunner().invoke(main, ["validate", *map(str, sorted(out.glob("*.yaml")))])
     assert checked.exit_code == 0, checked.output
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["(" * 200 + "K1" + ")" * 200, "not " * 2000 + "K1", "(" * 2000, "not " * 10_000],
+)
+def test_deeply_nested_keyword_expression_is_a_usage_error(expression: str) -> None:
+    """`test -k` nesting ( or not beyond the limit exits 2 with one short line, not an internal error."""
+    result = CliRunner().invoke(main, ["test", str(RULE_CASES), "-k", expression])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and len(result.stderr) < 200
+    assert result.stderr.startswith("Error: -k '") and "more than 64 deep" in result.stderr
+
+
+def test_keyword_nesting_up_to_the_limit_works() -> None:
+    """64 levels of ( and of not still parse and match."""
+    assert keyword_matcher("(" * 64 + "K1" + ")" * 64)("K1-x::fires_a") is True
+    assert keyword_matcher("not " * 64 + "K1")("K1-x::fires_a") is True
+
+
+@pytest.mark.parametrize(("text", "kind"), [("- a\n- b\n", "a list"), ("just text\n", "a single value")])
+def test_a_base_case_that_is_not_a_mapping_is_one_located_error(tmp_path: Path, text: str, kind: str) -> None:
+    """A rule-case folder whose _base.yaml is a list or a scalar exits 2 with one line naming the file and line."""
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "_base.yaml").write_text("# the base\n" + text)
+    (folder / "K16-whole-child.yaml").write_text((RULE_CASES / "K16-whole-child.yaml").read_text())
+    result = CliRunner().invoke(main, ["test", str(folder)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: {folder / '_base.yaml'}:2: the base case must be a mapping of case keys (a case file), not {kind}\n"
+    )
