@@ -1,16 +1,30 @@
-"""Time per case as the rule base grows (1x, 2x, 4x, 8x copies of every rule) and as the known facts grow.
+"""Time per case as the rule base grows (1x, 2x, 3x, 4x, 8x, 16x copies of every rule) and as the known facts grow.
 
-    python benchmarks/bench_scaling.py [--rounds 10]
+    python benchmarks/bench_scaling.py [--rounds 10] [--lift-limits]
 
-Past a size durable-rules refuses the rule base itself (fixed-size tables in
-its C engine: error 303 asserting a case at 8x, error 107 creating the
-ruleset at 16x); the script reports that rather than a time.
+Each size runs in its own process. A size the advisor refuses is reported with
+the refusal, not a time: past :data:`cec_advisor.rulebase.MAX_RULES` the rule
+base is refused at load, and a shared test over
+:data:`cec_advisor.compile.MAX_LINKS_PER_TEST` or
+:data:`cec_advisor.compile.MAX_PATTERNS_PER_TEST` is refused at its rule (both
+one-line errors, exit 2 from the CLI). A size that kills the process (a crash
+in durable-rules' C engine) is reported as such.
+
+``--lift-limits`` raises those three limits out of reach inside each measuring
+process, so the rule engine's own breaking point can still be measured, as the
+limits were: durable-rules has fixed-size tables, and past them it fails with
+an engine error or crashes the process. Measured with durable-rules 2.0.28 and
+149 rules: 3x plans every sample case, 4x fails with error 303 asserting a
+case, 8x crashes (SIGSEGV or SIGABRT, it varies), 16x fails with error 107
+creating the ruleset. Use it to re-measure the limits after upgrading
+durable-rules, never to plan real cases.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import signal
 import subprocess
 import sys
 import tempfile
@@ -18,11 +32,24 @@ from pathlib import Path
 
 from _common import ROOT, median_ms, scaled_rules, timed
 
+import cec_advisor.compile
+import cec_advisor.rulebase
 from cec_advisor.advisor import Advisor
 from cec_advisor.case import case_from_data
-from cec_advisor.errors import CaseFileError, EngineError
+from cec_advisor.errors import CaseFileError, CecError
 from cec_advisor.facts import case_facts
+from cec_advisor.rulebase import load_rulebase
 from cec_advisor.yamlsource import Locator, read_yaml
+
+FACTORS = (1, 2, 3, 4, 8, 16)
+BEYOND_REACH = 10**9
+
+
+def lift_limits() -> None:
+    """Raise the advisor's rule-base limits out of reach in this process, leaving only the engine's own."""
+    cec_advisor.rulebase.MAX_RULES = BEYOND_REACH
+    cec_advisor.compile.MAX_LINKS_PER_TEST = BEYOND_REACH
+    cec_advisor.compile.MAX_PATTERNS_PER_TEST = BEYOND_REACH
 
 
 def per_case(advisor: Advisor, files: list[Path], rounds: int) -> float:
@@ -35,38 +62,57 @@ def per_case(advisor: Advisor, files: list[Path], rounds: int) -> float:
 
 
 def one_factor(factor: int, rounds: int) -> str:
-    """Measure one rule-base size (run in its own process: a refused rule base can leave the engine unusable)."""
+    """Measure one rule-base size: ``"<rules> <ms>"``, or ``"refused <error>: <message>"``.
+
+    Run in its own process: a refused rule base can leave the engine unusable, or crash it.
+    """
     files = sorted((ROOT / "cases").glob("*.yaml"))
-    folder = scaled_rules(factor, Path(tempfile.mkdtemp()) / "rules")
-    try:
-        advisor = Advisor(folder)
-        return f"{len(advisor.rulebase.rules)} {per_case(advisor, files, rounds):.3f}"
-    except EngineError as exc:
-        return f"refused {exc}"
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = scaled_rules(factor, Path(temporary) / "rules")
+        try:
+            advisor = Advisor(folder)
+            return f"{len(advisor.rulebase.rules)} {per_case(advisor, files, rounds):.3f}"
+        except CecError as exc:
+            message = str(exc).replace(f"{folder}/", "").removeprefix(f"{folder}: ")
+            return f"refused {type(exc).__name__}: {message}"
+
+
+def died(child: subprocess.CompletedProcess[str]) -> str:
+    """Why a measuring process ended without an answer: its signal or exit code, and its last line of output."""
+    how = signal.Signals(-child.returncode).name if child.returncode < 0 else f"exit {child.returncode}"
+    last = child.stderr.strip().splitlines()[-1:]
+    return f"the process died ({how})" + (f": {last[0]}" if last else "")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument(
+        "--lift-limits",
+        action="store_true",
+        help="raise MAX_RULES, MAX_LINKS_PER_TEST and MAX_PATTERNS_PER_TEST out of reach (find the engine's limit)",
+    )
     parser.add_argument("--factor", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.lift_limits:
+        lift_limits()
     if args.factor:
         print(one_factor(args.factor, args.rounds))
         return
-    print("Rule base size (sample cases, engine + plan per case, medians)")
+    shipped = len(load_rulebase().rules)
+    limits = "lifted" if args.lift_limits else f"on (MAX_RULES {cec_advisor.rulebase.MAX_RULES})"
+    print(f"Rule base size (sample cases, engine + plan per case, medians; advisor limits {limits})")
     print(f"{'factor':>6} {'rules':>6} {'ms/case':>8} {'x 1x':>6} {'ms/case per rule (x1000)':>26}")
     base = None
-    for factor in (1, 2, 4, 8, 16):
+    for factor in FACTORS:
+        command = [sys.executable, __file__, "--factor", str(factor), "--rounds", str(args.rounds)]
         child = subprocess.run(
-            [sys.executable, __file__, "--factor", str(factor), "--rounds", str(args.rounds)],
-            capture_output=True,
-            text=True,
-            check=False,
+            command + (["--lift-limits"] if args.lift_limits else []), capture_output=True, text=True, check=False
         )
         answer = child.stdout.strip()
-        if child.returncode != 0 or not answer or answer.startswith("refused"):
-            why = answer.removeprefix("refused ") or f"the process died (exit {child.returncode})"
-            print(f"{factor:6d} {factor * 104:6d}  refused by the engine: {why}")
+        if child.returncode != 0 or not answer or answer.startswith("refused "):
+            why = answer.removeprefix("refused ") if answer.startswith("refused ") else died(child)
+            print(f"{factor:6d} {factor * shipped:6d}  {why}")
             continue
         rules, ms = int(answer.split()[0]), float(answer.split()[1])
         base = base or ms

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 
 from cec_advisor.errors import RuleFileError
 from cec_advisor.scales import SERVICE_ID_PATTERN
-from cec_advisor.validation import suggest, validate_model
+from cec_advisor.validation import NonEmpty, suggest, validate_model
 from cec_advisor.yamlsource import read_yaml
 
 Element = Literal["student-learning", "pedagogy", "profession", "labor-management"]
@@ -38,7 +38,7 @@ class Service(_Strict):
     summary: StrictStr = Field(min_length=1)
     step: StrictInt = Field(ge=1, le=5)
     element: Element
-    delivery: tuple[Delivery, ...] = Field(min_length=1)
+    delivery: NonEmpty[Delivery]
     prerequisites: tuple[StrictStr, ...] = ()
     targets: tuple[IndicatorGroup, ...] = ()
     handoff: StrictStr = Field(min_length=1)
@@ -56,7 +56,7 @@ class CatalogueFile(_Strict):
 
     format: Literal["cec-services/1"]
     coaching: dict[Delivery, StrictStr]
-    services: tuple[Service, ...] = Field(min_length=1)
+    services: NonEmpty[Service]
 
 
 class Catalogue:

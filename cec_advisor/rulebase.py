@@ -25,16 +25,16 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 from cec_advisor.catalogue import ELEMENTS, Catalogue, load_catalogue
 from cec_advisor.errors import RuleFileError, UserError
 from cec_advisor.facts import FACT_SCALES
 from cec_advisor.fileio import NotARegularFileError, read_regular
 from cec_advisor.scales import UNKNOWN, Scalar, Scale, yaml_word
-from cec_advisor.validation import suggest, validate_model
+from cec_advisor.validation import NonEmpty, suggest, validate_model
 from cec_advisor.wording import phrase
 from cec_advisor.yamlsource import Locator, PathKey, YamlDocument, read_yaml
 
@@ -62,19 +62,6 @@ a huge rule base in about a second instead of minutes into ``lint``.
 """
 STEP = Scale("int", low=1, high=5, required=True, meaning="Pathway step")
 SALIENCE = Scale("int", low=0, high=100, required=True, meaning="Higher fires first")
-ItemT = TypeVar("ItemT")
-
-
-def _at_least_one(value: tuple[ItemT, ...]) -> tuple[ItemT, ...]:
-    """Refuse an empty list, checked only once every item is valid (so an item's own error is the one reported)."""
-    if not value:
-        raise ValueError("needs at least one item")
-    return value
-
-
-NonEmpty = Annotated[tuple[ItemT, ...], AfterValidator(_at_least_one)]
-"""A list of one or more items, checked for emptiness after its items: pydantic's ``min_length`` counts only
-the items that validated, and so reports one bad item in a list of one as an empty list instead of as itself."""
 
 
 class _Strict(BaseModel):

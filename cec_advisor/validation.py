@@ -9,14 +9,28 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError
 
 from cec_advisor.errors import LocatedError
 from cec_advisor.yamlsource import Locator, PathKey, dotted
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+ItemT = TypeVar("ItemT")
+
+
+def _at_least_one(value: tuple[ItemT, ...]) -> tuple[ItemT, ...]:
+    """Refuse an empty list, checked only once every item is valid (so an item's own error is the one reported)."""
+    if not value:
+        raise ValueError("needs at least one item")
+    return value
+
+
+NonEmpty = Annotated[tuple[ItemT, ...], AfterValidator(_at_least_one)]
+"""A list of one or more items, checked for emptiness after its items: pydantic's ``min_length`` counts only
+the items that validated, and so reports one bad item in a list of one as an empty list instead of as itself.
+Use it, never ``Field(min_length=1)``, for every list that must not be empty."""
 
 
 def validate_model(model: type[ModelT], data: Any, locator: Locator, error: type[LocatedError]) -> ModelT:
