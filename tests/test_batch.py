@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -269,3 +270,47 @@ def test_outputs_honour_the_umask_and_keep_an_existing_mode(tmp_path: Path) -> N
     out = tmp_path / "out"
     assert CliRunner().invoke(main, ["batch", str(CASES / "steady-district.yaml"), "--out", str(out)]).exit_code == 0
     assert stat.S_IMODE((out / "summary.csv").stat().st_mode) == 0o666 & ~mask
+
+
+def test_an_id_line_inside_a_quoted_name_is_not_a_duplicate(tmp_path: Path) -> None:
+    """A multi-line quoted name holding "id: victim-1" does not make a good case a duplicate of victim-1."""
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    base = (CASES / "steady-district.yaml").read_text(encoding="utf-8")
+    victim = re.sub(r"(?m)^id: .*$", "id: victim-1", base, count=1)
+    (folder / "a-victim.yaml").write_text(victim, encoding="utf-8")
+    decoy = re.sub(r"(?m)^id: .*\n", "", base, count=1) + "id: decoy-2\n"  # the real id comes last
+    decoy = re.sub(r"(?m)^name: .*$", 'name: "Decoy\n\nid: victim-1\n\n district"', decoy, count=1)
+    (folder / "b-decoy.yaml").write_text(decoy, encoding="utf-8")
+    report = run_batch([folder], tmp_path / "out", ("json",))
+    assert report.failed == [] and report.planned == 2
+    assert duplicate_ids(collect_case_files([folder])) == {}
+
+
+def test_resume_replans_only_what_changed(tmp_path: Path, corpus: Path) -> None:
+    """--resume keeps the outputs of unchanged cases and plans a case whose file changed or whose output was
+    removed; a changed rule base or format set plans everything again; the files equal a fresh run's."""
+    out = tmp_path / "out"
+    first = run_batch([corpus], out, ("json", "markdown"))
+    edited = corpus / "steady-district.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "# reviewed\n", encoding="utf-8")
+    (out / "riverside-42.md").unlink()
+    (out / "aspen-grove-45.json").write_text("{}")  # an output changed behind the tool's back
+    again = run_batch([corpus], out, ("json", "markdown"), resume=True)
+    assert again.planned == first.planned
+    assert again.reused == first.planned - 3
+    fresh = tmp_path / "fresh"
+    run_batch([corpus], fresh, ("json", "markdown"))
+    for produced in fresh.iterdir():
+        if not produced.name.startswith("."):
+            assert (out / produced.name).read_bytes() == produced.read_bytes(), produced.name
+    assert run_batch([corpus], out, ("json",), resume=True).reused == 0
+    assert run_batch([corpus], out, ("json",), resume=True).reused == first.planned
+
+
+def test_resume_without_a_previous_run_plans_everything(tmp_path: Path, corpus: Path, rules_copy: Path) -> None:
+    """--resume into an empty folder, or after the rules changed, plans every case."""
+    out = tmp_path / "out"
+    assert run_batch([corpus], out, ("json",), resume=True).reused == 0
+    (rules_copy / "services.yaml").write_text((rules_copy / "services.yaml").read_text() + "\n# edited\n")
+    assert run_batch([corpus], out, ("json",), resume=True, rules_dir=rules_copy).reused == 0
