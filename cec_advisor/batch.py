@@ -39,6 +39,7 @@ from cec_advisor import __version__
 from cec_advisor.advisor import Advisor
 from cec_advisor.errors import CaseFileError, CecError, EngineError, UserError
 from cec_advisor.fileio import not_a_folder, output_mode, read_regular, write_atomic
+from cec_advisor.interrupts import held_interrupts
 from cec_advisor.plan import Plan
 from cec_advisor.render import render
 from cec_advisor.safetext import csv_safe
@@ -504,8 +505,13 @@ class _OutputFolder:
             raise UserError(f"{self.path}: cannot write: {not_a_folder(self.path)} is a file, not a folder") from None
         except OSError as exc:
             raise UserError(f"{self.path}: cannot create the folder: {exc.strerror}") from None
-        if not os.access(self.path, os.W_OK | os.X_OK):
-            raise UserError(f"{self.path}: cannot write into this folder: permission denied")
+        try:  # a real write, not os.access: it also catches root on a read-only file system
+            with held_interrupts():
+                probe, name = tempfile.mkstemp(prefix=".cec-advisor-probe.", dir=self.path)
+                os.close(probe)
+                os.unlink(name)
+        except OSError as exc:
+            raise UserError(f"{self.path}: cannot write into this folder: {exc.strerror}") from None
         if fcntl is not None:
             self.handle = os.open(self.path, os.O_RDONLY)
             try:
@@ -620,10 +626,15 @@ def run_batch(
         unplanned = [f for f, r in zip(files, reused, strict=True) if r is None]
         planned = _outcomes(unplanned, rules_dir, formats, jobs, trace)
         report = BatchReport()
-        summary = _StreamedFile(out_dir / SUMMARY_FILE)
-        manifest = _StreamedFile(out_dir / MANIFEST_FILE, in_place=True)  # line by line: a kill keeps what is done
+        summary: _StreamedFile | None = None
+        manifest: _StreamedFile | None = None
         finished = False
         try:
+            # Both are assigned before Ctrl-C can stop us, so the finally removes their temporary files.
+            # The manifest is written in place, line by line: a kill keeps the record of what is done.
+            with held_interrupts():
+                summary = _StreamedFile(out_dir / SUMMARY_FILE)
+                manifest = _StreamedFile(out_dir / MANIFEST_FILE, in_place=True)
             summary.write(_csv_line(SUMMARY_COLUMNS))
             manifest.write(json.dumps(stamp) + "\n", flush=True)
             written_ids: set[str] = set()
@@ -639,8 +650,10 @@ def run_batch(
             finished = True
         finally:
             planned.close()  # when interrupted: stops the workers at once
-            summary.close(commit=finished)
-            manifest.close(commit=finished)
+            for streamed in (summary, manifest):
+                if streamed is not None:
+                    streamed.close(commit=finished)
+    assert summary is not None and manifest is not None
     report.files_written += 0 if summary.error else 1
     report.output_errors.extend(error for error in (summary.error, manifest.error) if error)
     return report

@@ -607,9 +607,10 @@ def coverage(
 def lint_command(rules_dir: Path | None, fmt: str) -> None:
     """Check a rule base statically; every finding has a code, a file:line and, where one exists, a witness.
 
-    Exit codes: 0 clean, 1 findings, 2 usage error. Codes: CEC100-107 (loading),
-    CEC201 unused service, CEC202 salience tie, CEC203 never-true condition,
-    CEC204 subsumed rule, CEC205 conflict.
+    Exit codes: 0 clean, 1 findings, 2 usage error or a rule base larger than
+    the engine can hold. Codes: CEC100-107 (loading), CEC201 unused service,
+    CEC202 salience tie, CEC203 never-true condition, CEC204 subsumed rule,
+    CEC205 conflict.
 
     Example: cec-advisor lint rules/
     """

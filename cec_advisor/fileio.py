@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -9,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from cec_advisor.errors import UserError
+from cec_advisor.interrupts import held_interrupts
 
 
 @cache
@@ -32,7 +34,17 @@ def write_atomic(path: Path, text: str, *, sync: bool = True) -> None:
 
     Readers never see a partial file either way; ``sync`` also flushes the data
     to disk before the rename (skip it for bulk output, where it dominates the time).
+    A path that is a pipe or a device (``/dev/stdout``, a FIFO, ``>(...)``) is
+    written straight into, as a shell redirect would, never replaced by a file.
     """
+    if _is_stream(path):
+        _write_stream(path, text)
+        return
+    with held_interrupts():  # Ctrl-C waits for the rename: no temporary file is ever left behind
+        _write_via_temporary(path, text, sync=sync)
+
+
+def _write_via_temporary(path: Path, text: str, *, sync: bool) -> None:
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -55,6 +67,32 @@ def write_atomic(path: Path, text: str, *, sync: bool = True) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _is_stream(path: Path) -> bool:
+    """Whether ``path`` (symbolic links followed) is a FIFO, a character device or a socket."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode)
+
+
+def _write_stream(path: Path, text: str) -> None:
+    """Write into a pipe or device; a FIFO nobody reads is refused at once instead of waited on."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        reason = "no process is reading from it" if exc.errno == errno.ENXIO else exc.strerror
+        raise UserError(f"{path}: cannot write: {reason}") from None
+    try:
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n", closefd=False) as out:
+            out.write(text)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot write: {exc.strerror}") from None
+    finally:
+        os.close(fd)
 
 
 def not_a_folder(folder: Path) -> Path:

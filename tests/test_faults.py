@@ -10,6 +10,7 @@ import re
 import resource
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -380,3 +381,39 @@ def test_running_out_of_memory_is_a_one_line_reason() -> None:
     result = _run(["lint", str(RULES)], preexec=_address_space(100 * 1024 * 1024))
     assert result.exit_code == 1, result.output
     assert result.output.strip() == "Error: out of memory (the address-space limit, ulimit -v, is 100 MiB)"
+
+
+# --- outputs that are pipes or devices -----------------------------------------------------------------------------
+
+
+def test_plan_to_dev_stdout_writes_into_the_stream() -> None:
+    """`-o /dev/stdout` prints the plan (written into the stream, as a shell redirect would), not a replaced node."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "cec_advisor", "plan", str(CASES / "steady-district.yaml"), "-o", "/dev/stdout"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.startswith("# Services plan: Elm Park School District 2")
+
+
+def test_an_output_fifo_without_a_reader_is_refused_not_replaced(fifo: Path) -> None:
+    """`-o` a FIFO nobody reads: one error line at once (no hang), and the FIFO is still a FIFO."""
+    result = _run(["plan", str(CASES / "steady-district.yaml"), "-o", str(fifo)])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == f"Error: {fifo}: cannot write: no process is reading from it"
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+
+
+def test_an_output_fifo_with_a_reader_gets_the_plan(fifo: Path) -> None:
+    """`-o` a FIFO that a process reads: the reader gets the whole plan (it fits the pipe's buffer)."""
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader is there before the plan is written
+    try:
+        result = _run(["plan", str(CASES / "steady-district.yaml"), "-o", str(fifo)])
+        received = os.read(reader, 1 << 20).decode("utf-8")
+    finally:
+        os.close(reader)
+    assert result.exit_code == 0, result.output
+    assert received.startswith("# Services plan: Elm Park School District 2")
