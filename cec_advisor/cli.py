@@ -3,10 +3,7 @@
 Modules only some commands need (Hypothesis for ``generate`` and ``gaps``, the
 analysis tools) are imported inside those commands, so ``plan`` starts fast.
 
-Exit codes: 0 success; 2 bad input (case, rule or catalogue file, or usage),
-or a batch / validation in which some case was bad; 3 the rule engine failed
-or the rules contradicted each other; 1 an internal error (a bug: reported in
-one line; set ``CEC_ADVISOR_DEBUG=1`` for the traceback).
+Exit codes, one scheme for every command (see :data:`EXIT_CODES`).
 """
 
 from __future__ import annotations
@@ -26,7 +23,7 @@ from cec_advisor import __version__
 from cec_advisor.advisor import Advisor
 from cec_advisor.case import case_from_data, case_problems
 from cec_advisor.diagram import build_diagram, to_dot, to_mermaid
-from cec_advisor.errors import CecError, Interrupted, UserError
+from cec_advisor.errors import CecError, EngineError, Interrupted, UserError
 from cec_advisor.fileio import write_atomic
 from cec_advisor.limits import memory_limit_note
 from cec_advisor.render import RENDERERS, render
@@ -64,6 +61,25 @@ trace_option = click.option(
 )
 
 
+FOUND_PROBLEMS = 1
+INTERNAL_ERROR = 4
+NOTHING_SELECTED = 5
+BROKEN_PIPE = 141
+EXIT_CODES = {
+    0: "success (a question answered counts, whatever the answer)",
+    FOUND_PROBLEMS: "the check ran and found problems: lint findings, failing rule cases, "
+    "coverage under --fail-under, gaps",
+    UserError.exit_code: "bad input or usage: an unreadable or invalid case or rule file, a bad option, "
+    "an output that cannot be written; a batch or validate in which some case was bad",
+    EngineError.exit_code: "the rule engine failed, or the rules contradicted each other on a case",
+    INTERNAL_ERROR: "internal error (a bug; set CEC_ADVISOR_DEBUG=1 for the traceback) or out of memory",
+    NOTHING_SELECTED: "nothing selected (test -k matching no rule case), as pytest",
+    Interrupted.exit_code: "interrupted (Ctrl-C)",
+    BROKEN_PIPE: "the reader of the output went away (e.g. | head), as a shell reports SIGPIPE",
+}
+"""Every exit code of ``cec-advisor`` and what it means (printed by ``--help``, listed in the README)."""
+
+
 def reports_errors(command: F) -> F:
     """Print the advisor's errors as one ``Error:`` line and exit with their code; never a traceback."""
 
@@ -79,17 +95,17 @@ def reports_errors(command: F) -> F:
             sys.exit(Interrupted.exit_code)
         except MemoryError:
             _echo(f"Error: out of memory{memory_limit_note()}", err=True)
-            sys.exit(1)
+            sys.exit(INTERNAL_ERROR)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(1)
+            sys.exit(BROKEN_PIPE)
         except Exception as exc:
             if os.environ.get("CEC_ADVISOR_DEBUG"):
                 raise
             _echo(f"Error: internal error: {type(exc).__name__}: {exc} (set CEC_ADVISOR_DEBUG=1 for details)", err=True)
-            sys.exit(1)
+            sys.exit(INTERNAL_ERROR)
 
     return wrapper  # type: ignore[return-value]
 
@@ -98,7 +114,10 @@ SEED_MAX = 2**32 - 1
 """Seeds run 0..2**32-1: generated ids (gen-<seed>-<n>) stay within the 64 characters a case id allows."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="\b\nExit codes:\n" + "\n".join(f"  {code:>3}  {meaning}" for code, meaning in EXIT_CODES.items()),
+)
 @click.version_option(__version__, prog_name="cec-advisor")
 def main() -> None:
     """CEC Advisor: turn a district or school case file into a justified, ordered services plan."""
@@ -292,8 +311,9 @@ def interview(out: Path | None, from_file: Path | None, rules_dir: Path | None) 
     """Build a case file by answering only the questions the rules need.
 
     At any prompt: `unknown` (or `?`) if you do not know, `why` to see which rule
-    needs the fact, `quit` to stop (the answers so far are saved with --out, or
-    printed, and can be resumed with --from). An answer the case format refuses
+    needs the fact, `quit` to stop (exit 0; the answers so far are saved with
+    --out, or printed, and can be resumed with --from; Ctrl-C or the end of
+    input saves them the same way and exits 130). An answer the case format refuses
     is explained and asked again. Every problem of a --from file is reported
     before anything is asked.
 
@@ -322,15 +342,16 @@ def interview(out: Path | None, from_file: Path | None, rules_dir: Path | None) 
                 prompt_suffix="\n> ",
                 err=True,
             )
-        except click.Abort:
-            reply = "quit"
+        except click.Abort:  # Ctrl-C or end of input: save as for quit, but report the interruption
+            _save_partial(session, out, "Interview interrupted")
+            sys.exit(Interrupted.exit_code)
         command = reply.strip().lower()
         if command == "why":
             _echo(f"  {question.why()}", err=True)
             continue
         if command == "quit":
             _save_partial(session, out, "Interview stopped")
-            sys.exit(1)
+            return  # stopping on purpose is not a failure: the answers are saved for --from
         problem = session.answer(question, reply)
         if problem:
             _echo(f"  Not taken: {problem}.", err=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 class CecError(Exception):
     """Base of every error the advisor reports; ``str(error)`` is the user-facing line."""
 
-    exit_code = 1
+    exit_code = 4
 
 
 class UserError(CecError):

@@ -247,3 +247,27 @@ def test_control_characters_in_file_names_are_escaped_in_errors(tmp_path: Path) 
     assert "\x1b" not in result.output
     line = next(line for line in result.output.splitlines() if "bad\\x1b[31m" in line)
     assert "\\x0aname.yaml" in line, "the file name stays on its error line"
+
+
+def test_help_lists_every_exit_code() -> None:
+    """`cec-advisor --help` lists the one exit-code scheme every command follows."""
+    from cec_advisor.cli import EXIT_CODES
+
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    assert "Exit codes:" in result.output
+    for code in EXIT_CODES:
+        assert re.search(rf"(?m)^\s+{code}\s+\S", result.output), code
+
+
+def test_an_internal_error_exits_4_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug (any unexpected exception) is one line and exit 4, apart from 1 (findings) and 2 (bad input)."""
+    from cec_advisor.advisor import Advisor
+
+    def broken(self: Advisor, path: Path) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Advisor, "plan_file", broken)
+    result = CliRunner().invoke(main, ["plan", str(CASES / "steady-district.yaml")])
+    assert result.exit_code == 4
+    assert result.stderr == "Error: internal error: RuntimeError: boom (set CEC_ADVISOR_DEBUG=1 for details)\n"

@@ -379,7 +379,7 @@ def test_too_little_address_space_is_refused_at_start() -> None:
 def test_running_out_of_memory_is_a_one_line_reason() -> None:
     """lint needs more memory than the start-up minimum: past the limit it stops with one line saying so."""
     result = _run(["lint", str(RULES)], preexec=_address_space(100 * 1024 * 1024))
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 4, result.output
     assert result.output.strip() == "Error: out of memory (the address-space limit, ulimit -v, is 100 MiB)"
 
 

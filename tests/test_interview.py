@@ -99,7 +99,7 @@ def test_cli_interview_saves_partial_and_resumes(tmp_path: Path) -> None:
     """Driven by scripted input: `why` explains, a bad answer is asked again, EOF saves a resumable file."""
     target = tmp_path / "tiny.yaml"
     first = CliRunner().invoke(main, ["interview", "--out", str(target)], input=SCRIPT)
-    assert first.exit_code == 1
+    assert first.exit_code == 130  # end of input: saved, reported as an interruption
     assert "Rule K1-commitment-established-formal" in first.stderr
     assert "Not taken: 'sure' is not allowed; expected none | exploring | informal | formal | unknown" in first.stderr
     saved = target.read_text()
@@ -228,7 +228,7 @@ def test_a_request_must_name_a_catalogue_service(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main, ["interview", "--from", str(path), "--out", str(target)], input="unknown\nwhy\nquit\n"
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 0  # quit on purpose: not a failure
     first_question = result.stderr.split("[", 1)[1].split("]", 1)[0]
     assert first_question == "request.service"
     assert "Not taken: 'unknown' is not a service in the catalogue." in result.stderr
@@ -261,7 +261,7 @@ def test_when_the_finished_case_is_refused_the_answers_are_saved(
 def test_quitting_without_out_prints_the_answers(tmp_path: Path) -> None:
     """Without --out, `quit` prints the answers so far as a resumable partial case file on stdout."""
     result = CliRunner().invoke(main, ["interview"], input="tiny\nTiny\ndistrict\nformal\nquit\n")
-    assert result.exit_code == 1
+    assert result.exit_code == 0  # quit on purpose: not a failure
     assert "INCOMPLETE" in result.stdout and "commitment: formal" in result.stdout
     path = _partial(tmp_path, result.stdout)
     resumed = CliRunner().invoke(main, ["interview", "--from", str(path)], input="")
