@@ -1,4 +1,4 @@
-"""Text views of the service catalogue for ``cec-advisor services``."""
+"""Views of the service catalogue for ``cec-advisor services``: text for people, data for JSON."""
 
 from __future__ import annotations
 
@@ -59,3 +59,24 @@ def describe_service(rulebase: RuleBase, service_id: str) -> str:
     rules = recommending_rules(rulebase, service_id)
     lines += [f"    {rule.id}: {rule.title} ({how})" for rule, how in rules] or ["    none"]
     return "\n".join(lines) + "\n"
+
+
+def services_json(rulebase: RuleBase, service_id: str | None = None) -> dict[str, object]:
+    """The catalogue (or one service, refused like :func:`describe_service` when unknown) as JSON-ready data."""
+    catalogue = rulebase.catalogue
+    if service_id is not None and service_id not in catalogue:
+        raise UserError(f"no service {service_id!r} in the catalogue{suggest(service_id, catalogue.ids)}")
+    chosen = [catalogue[service_id]] if service_id is not None else list(catalogue.services)
+    return {
+        "services": [
+            {
+                **service.model_dump(mode="json"),
+                "step_name": STEP_NAMES[service.step],
+                "element_name": ELEMENT_NAMES[service.element],
+                "recommended_by": [
+                    {"rule": rule.id, "how": how} for rule, how in recommending_rules(rulebase, service.id)
+                ],
+            }
+            for service in chosen
+        ]
+    }

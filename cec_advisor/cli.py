@@ -20,10 +20,11 @@ import click
 import yaml
 
 from cec_advisor import __version__
+from cec_advisor import colour as colour
 from cec_advisor.advisor import Advisor
 from cec_advisor.case import case_from_data, case_problems
 from cec_advisor.diagram import build_diagram, to_dot, to_mermaid
-from cec_advisor.errors import CecError, EngineError, Interrupted, UserError
+from cec_advisor.errors import CaseFileError, CecError, EngineError, Interrupted, UserError
 from cec_advisor.fileio import write_atomic
 from cec_advisor.limits import memory_limit_note
 from cec_advisor.render import RENDERERS, render
@@ -34,9 +35,19 @@ from cec_advisor.yamlsource import Locator
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _echo(message: Any = None, **kwargs: Any) -> None:
-    """``click.echo`` for everything this CLI prints: case, rule and file-name data can hold control characters."""
-    click.echo(printable(message) if isinstance(message, str) else message, **kwargs)
+def _echo(message: Any = None, *, role: str | None = None, **kwargs: Any) -> None:
+    """``click.echo`` for everything this CLI prints: case, rule and file-name data can hold control characters.
+
+    ``role`` (ok, fail, warn, heading) colours the line when colour is on for
+    that stream (see :mod:`cec_advisor.colour`); the escaping comes first, so
+    only the tool's own colours reach the terminal.
+    """
+    text = printable(message) if isinstance(message, str) else message
+    stream = sys.stderr if kwargs.get("err") else sys.stdout
+    if role is not None and isinstance(text, str) and colour.enabled(stream):
+        click.echo(colour.paint(text, role), color=True, **kwargs)
+    else:
+        click.echo(text, **kwargs)
 
 
 class OutputPath(click.Path):
@@ -114,25 +125,52 @@ SEED_MAX = 2**32 - 1
 """Seeds run 0..2**32-1: generated ids (gen-<seed>-<n>) stay within the 64 characters a case id allows."""
 
 
+def _set_colour(ctx: click.Context, param: click.Parameter, value: str) -> None:
+    colour.set_mode(value)  # type: ignore[arg-type]  # click.Choice has checked it
+
+
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="\b\nExit codes:\n" + "\n".join(f"  {code:>3}  {meaning}" for code, meaning in EXIT_CODES.items()),
 )
 @click.version_option(__version__, prog_name="cec-advisor")
+@click.option(
+    "--color",
+    type=click.Choice(colour.MODES),
+    default="auto",
+    show_default=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_colour,
+    help="Colour pass/FAIL and findings: auto = on a terminal unless NO_COLOR is set or TERM=dumb.",
+)
 def main() -> None:
     """CEC Advisor: turn a district or school case file into a justified, ordered services plan."""
 
 
+SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".html": "html", ".htm": "html"}
+"""The plan format an output file's suffix implies."""
+
+
+def plan_format(fmt: str | None, output: Path | None) -> str:
+    """The format to render: --format if given, else the one ``output``'s suffix implies, else Markdown.
+
+    A --format that contradicts a known suffix (``-f json -o plan.html``) is refused, not written silently.
+    """
+    implied = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if output is not None and fmt is not None and implied is not None and fmt != implied:
+        raise click.UsageError(f"--output {output} ends in {output.suffix!r} (a {implied} file) but --format is {fmt}")
+    return fmt or implied or "markdown"
+
+
 @main.command()
-@click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @click.option(
     "--format",
     "-f",
     "fmt",
     type=click.Choice(list(RENDERERS)),
-    default="markdown",
-    show_default=True,
-    help="Output format.",
+    help="Output format [default: from the --output suffix (.md, .json, .html), else markdown].",
 )
 @click.option(
     "--output",
@@ -143,13 +181,15 @@ def main() -> None:
 @trace_option
 @rules_option
 @reports_errors
-def plan(case_file: Path, fmt: str, output: Path | None, trace: bool, rules_dir: Path | None) -> None:
-    """Plan one case file and print the plan.
+def plan(case_file: Path, fmt: str | None, output: Path | None, trace: bool, rules_dir: Path | None) -> None:
+    """Plan one case file (`-` for standard input) and print the plan.
 
-    Example: cec-advisor plan cases/riverside-adversarial.yaml --format json
+    Examples: cec-advisor plan cases/riverside-adversarial.yaml --format json;
+    cec-advisor plan cases/sig-school.yaml -o sig.html (HTML, from the suffix)
     """
+    chosen = plan_format(fmt, output)
     advisor = Advisor(rules_dir)
-    text = render(fmt, advisor.plan_file(case_file), trace=trace)
+    text = render(chosen, advisor.plan_file(case_file), trace=trace)
     if output is None:
         _echo(text, nl=False)
     else:
@@ -236,27 +276,57 @@ def batch(
 
 
 @main.command()
-@click.argument("case_files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Text for people, JSON for tools.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print only the problems (and the closing count).")
 @rules_option
 @reports_errors
-def validate(case_files: tuple[Path, ...], rules_dir: Path | None) -> None:
-    """Check case files and report every problem in each (not only the first).
+def validate(sources: tuple[Path, ...], fmt: str, quiet: bool, rules_dir: Path | None) -> None:
+    """Check case files (folders are searched for *.yaml / *.yml; `-` reads standard input)
+    and report every problem in each, not only the first.
 
-    Example: cec-advisor validate cases/*.yaml
+    Examples: cec-advisor validate cases/; cec-advisor validate -f json cases/ > report.json
     """
+    from cec_advisor.batch import collect_case_files
+
     service_ids = load_rulebase(rules_dir).catalogue.ids
-    bad = 0
-    for path in case_files:
-        problems = case_problems(path, service_ids)
-        if problems:
-            bad += 1
+    files = [Path(name) for name in collect_case_files(sources)]
+    if not files:
+        raise UserError("no case files (*.yaml, *.yml) found")
+    results = [(path, case_problems(path, service_ids)) for path in files]
+    bad = sum(1 for _, problems in results if problems)
+    if fmt == "json":
+        _emit_json(
+            {
+                "files": [
+                    {"file": str(path), "ok": not problems, "problems": [_problem_json(p) for p in problems]}
+                    for path, problems in results
+                ],
+                "invalid": bad,
+            }
+        )
+    else:
+        for path, problems in results:
             for problem in problems:
-                _echo(printable(str(problem), one_line=True), err=True)
-        else:
-            _echo(printable(f"{path}: ok", one_line=True))
+                _echo(printable(str(problem), one_line=True), err=True, role="fail")
+            if not problems and not quiet:
+                _echo(printable(f"{path}: ok", one_line=True), role="ok")
+        if bad:
+            _echo(f"{bad} of {len(files)} file(s) invalid", err=True, role="fail")
     if bad:
-        _echo(f"{bad} of {len(case_files)} file(s) invalid", err=True)
         sys.exit(UserError.exit_code)
+
+
+def _problem_json(problem: CaseFileError) -> dict[str, object]:
+    return {"line": problem.line, "field": problem.field, "problem": problem.problem, "code": problem.code}
 
 
 @main.command()
@@ -279,16 +349,28 @@ def schema(output: Path | None, rules_dir: Path | None) -> None:
 
 @main.command()
 @click.argument("service_id", required=False)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Text for people, JSON for tools.",
+)
 @rules_option
 @reports_errors
-def services(service_id: str | None, rules_dir: Path | None) -> None:
+def services(service_id: str | None, fmt: str, rules_dir: Path | None) -> None:
     """List the service catalogue, or show one service and the rules that can recommend it.
 
-    Example: cec-advisor services interest-based-bargaining
+    Examples: cec-advisor services interest-based-bargaining; cec-advisor services -f json
     """
-    from cec_advisor.catalogue_view import describe_service, list_services
+    from cec_advisor.catalogue_view import describe_service, list_services, services_json
 
     rulebase = load_rulebase(rules_dir)
+    if fmt == "json":
+        _emit_json(services_json(rulebase, service_id))
+        return
     _echo(list_services(rulebase) if service_id is None else describe_service(rulebase, service_id), nl=False)
 
 

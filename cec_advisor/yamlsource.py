@@ -9,6 +9,7 @@ reader refuses becomes one :class:`~cec_advisor.errors.LocatedError` line.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,7 +74,7 @@ class YamlDocument:
 
 
 def read_yaml(path: Path, make_error: ErrorFactory, *, display: str | None = None) -> YamlDocument:
-    """Read ``path`` as one safe YAML document.
+    """Read ``path`` (``-`` for standard input) as one safe YAML document.
 
     Refuses, through ``make_error``: missing or unreadable files, files over
     :data:`MAX_BYTES`, non-UTF-8 bytes, empty documents, several documents,
@@ -83,6 +84,8 @@ def read_yaml(path: Path, make_error: ErrorFactory, *, display: str | None = Non
     booleans, as in YAML 1.2) and documents deeper than :data:`MAX_DEPTH` or
     larger than :data:`MAX_NODES`.
     """
+    if str(path) == STDIN:
+        return parse_yaml(_read_stdin(make_error), display or STDIN_NAME, make_error)
     name = display or str(path)
     try:
         raw = read_regular(path, MAX_BYTES + 1)
@@ -97,6 +100,20 @@ def read_yaml(path: Path, make_error: ErrorFactory, *, display: str | None = Non
     if len(raw) > MAX_BYTES:
         raise make_error(name, None, None, f"file is larger than {MAX_BYTES // 1024} KiB")
     return parse_yaml(raw, name, make_error)
+
+
+STDIN = "-"
+"""The path that means standard input, as in most command-line tools."""
+STDIN_NAME = "<stdin>"
+"""How standard input is named in messages."""
+
+
+def _read_stdin(make_error: ErrorFactory) -> bytes:
+    """Standard input's bytes, under the same size limit as a file."""
+    raw = sys.stdin.buffer.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise make_error(STDIN_NAME, None, None, f"input is larger than {MAX_BYTES // 1024} KiB")
+    return raw
 
 
 def parse_yaml(raw: bytes, name: str, make_error: ErrorFactory) -> YamlDocument:

@@ -1,0 +1,164 @@
+"""What users of pytest, ruff and coverage.py expect: format from the suffix, folders and `-` everywhere,
+JSON for tools, colour only on terminals, shell completion, a schema that explains itself."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cec_advisor.cli import main
+
+from .conftest import CASES
+
+STEADY = CASES / "steady-district.yaml"
+BAD = "format: cec-case/1\nid: x\n"
+
+
+@pytest.mark.parametrize(("name", "starts"), [("plan.html", "<!DOCTYPE html>"), ("plan.json", "{"), ("plan.md", "# ")])
+def test_plan_takes_the_format_from_the_output_suffix(tmp_path: Path, name: str, starts: str) -> None:
+    """`plan -o report.html` writes HTML (not Markdown into an .html file)."""
+    target = tmp_path / name
+    result = CliRunner().invoke(main, ["plan", str(STEADY), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8").startswith(starts)
+
+
+def test_plan_refuses_a_format_that_contradicts_the_suffix(tmp_path: Path) -> None:
+    """`-f json -o x.html` is a usage error (exit 2) and writes nothing."""
+    target = tmp_path / "x.html"
+    result = CliRunner().invoke(main, ["plan", str(STEADY), "-f", "json", "-o", str(target)])
+    assert result.exit_code == 2
+    assert "ends in '.html' (a html file) but --format is json" in result.output
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("command", [["plan"], ["validate"], ["explain"]])
+def test_dash_reads_the_case_from_standard_input(command: list[str]) -> None:
+    """`-` is standard input for plan, validate and explain; errors name it <stdin>."""
+    good = CliRunner().invoke(main, [*command, "-"], input=STEADY.read_text(encoding="utf-8"))
+    assert good.exit_code == 0, good.output
+    bad = CliRunner().invoke(main, [*command, "-"], input=BAD)
+    assert bad.exit_code == 2
+    assert "<stdin>:1: " in bad.stderr
+
+
+def test_validate_takes_folders(tmp_path: Path) -> None:
+    """`validate cases/` checks every case file under the folder, as batch does."""
+    result = CliRunner().invoke(main, ["validate", str(CASES)])
+    assert result.exit_code == 0, result.output
+    assert f"{CASES / 'teaching' / 'structures-a.yaml'}: ok" in result.stdout
+    assert len(result.stdout.splitlines()) == len(list(CASES.rglob("*.yaml")))
+
+
+def test_validate_json_and_quiet(tmp_path: Path) -> None:
+    """`validate -f json` gives every file with its located problems; `-q` prints only the problems."""
+    (tmp_path / "bad.yaml").write_text(BAD)
+    (tmp_path / "good.yaml").write_text(STEADY.read_text(encoding="utf-8"))
+    result = CliRunner().invoke(main, ["validate", "-f", "json", str(tmp_path)])
+    assert result.exit_code == 2
+    report = json.loads(result.stdout)
+    assert report["invalid"] == 1
+    bad = report["files"][0]
+    assert bad["file"].endswith("bad.yaml") and not bad["ok"]
+    assert {"line": 1, "field": "level", "problem": "required key is missing", "code": "CEC105"} in bad["problems"]
+    quiet = CliRunner().invoke(main, ["validate", "-q", str(tmp_path)])
+    assert quiet.stdout == "" and "bad.yaml:1: level: required key is missing" in quiet.stderr
+
+
+def test_services_json() -> None:
+    """`services -f json` lists the catalogue with the rules that recommend each service."""
+    result = CliRunner().invoke(main, ["services", "-f", "json"])
+    assert result.exit_code == 0
+    services = json.loads(result.stdout)["services"]
+    ibb = next(s for s in services if s["id"] == "interest-based-bargaining")
+    assert ibb["step"] == 1 and ibb["recommended_by"]
+    one = json.loads(CliRunner().invoke(main, ["services", "-f", "json", "interest-based-bargaining"]).stdout)
+    assert [s["id"] for s in one["services"]] == ["interest-based-bargaining"]
+
+
+def _validate_output(tmp_path: Path, args: list[str], env: dict[str, str], *, tty: bool) -> str:
+    """Run `validate` on a bad and a good file, with stdout/stderr a terminal or a pipe; return both."""
+    (tmp_path / "bad.yaml").write_text(BAD)
+    (tmp_path / "good.yaml").write_text(STEADY.read_text(encoding="utf-8"))
+    command = [sys.executable, "-m", "cec_advisor", *args, "validate", str(tmp_path)]
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")} | env
+    if not tty:
+        done = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=60, check=False)
+        return done.stdout + done.stderr
+    import pty
+
+    main_fd, child_fd = pty.openpty()
+    done = subprocess.run(command, stdout=child_fd, stderr=child_fd, env=environment, timeout=60, check=False)
+    os.close(child_fd)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main_fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main_fd)
+    assert done.returncode == 2
+    return b"".join(chunks).decode()
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "tty", "coloured"),
+    [
+        ([], {"TERM": "xterm"}, True, True),
+        ([], {"TERM": "xterm", "NO_COLOR": "1"}, True, False),
+        ([], {"TERM": "dumb"}, True, False),
+        ([], {"TERM": "xterm"}, False, False),
+        (["--color", "always"], {"TERM": "dumb"}, False, True),
+        (["--color", "never"], {"TERM": "xterm"}, True, False),
+    ],
+)
+def test_colour_only_where_it_belongs(
+    tmp_path: Path, args: list[str], env: dict[str, str], tty: bool, coloured: bool
+) -> None:
+    """ok is green and problems red on a terminal; never with NO_COLOR, TERM=dumb or a pipe; --color overrides."""
+    output = _validate_output(tmp_path, args, env, tty=tty)
+    assert "good.yaml: ok" in output
+    assert ("\x1b[32m" in output) is coloured
+    assert ("\x1b[31m" in output) is coloured
+    if not coloured:
+        assert "\x1b[" not in output
+
+
+def test_help_documents_the_colour_option() -> None:
+    """--color is a global option with auto, always and never."""
+    result = CliRunner().invoke(main, ["--help"])
+    assert "--color [auto|always|never]" in result.output and "NO_COLOR" in result.output
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_shell_completion_script(shell: str) -> None:
+    """`_CEC_ADVISOR_COMPLETE=<shell>_source cec-advisor` prints a completion script (as the README shows)."""
+    env = os.environ | {"_CEC_ADVISOR_COMPLETE": f"{shell}_source"}
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; sys.argv[0] = 'cec-advisor'; from cec_advisor.entry import main; main()"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "_CEC_ADVISOR_COMPLETE" in done.stdout
+
+
+def test_schema_explains_each_indicator() -> None:
+    """The schema gives indicators A-P their Appendix C names, so an editor shows them while a case is written."""
+    schema = json.loads(CliRunner().invoke(main, ["schema"]).stdout)
+    properties = schema["$defs"]["FocusOnLearning"]["properties"]
+    assert properties["G"]["title"] == "G: using assessment data to drive instruction"
+    assert "Rating: 1 absent" in properties["G"]["description"]
+    assert all(properties[letter]["title"].startswith(f"{letter}: ") for letter in "ABCDEFGHIJKLMNOP")
