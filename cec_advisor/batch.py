@@ -52,6 +52,8 @@ except ImportError:  # not POSIX: batches into one folder are then not guarded a
     fcntl = None
 
 SUMMARY_FILE = "summary.csv"
+SUMMARY_FORMATS = {"csv": "summary.csv", "json": "summary.json"}
+"""The summary's formats and file names: a spreadsheet's CSV, or JSON for tools."""
 SUMMARY_COLUMNS = (
     "id",
     "name",
@@ -605,13 +607,15 @@ def run_batch(
     progress: Callable[[int], None] | None = None,
     trace: bool = False,
     resume: bool = False,
+    summary_format: str = "csv",
 ) -> BatchReport:
     """Plan every case file under ``sources`` into ``out_dir``; see the module docstring.
 
     With ``resume``, a case whose outputs the last run into ``out_dir`` wrote
     completely, from the same source bytes, rule base, tool version and
     formats, is not planned again: its outputs stay and its summary row is
-    taken from the last run.
+    taken from the last run. ``summary_format`` ``json`` writes ``summary.json``
+    (the same rows, with counts as numbers and lists as lists) instead of ``summary.csv``.
     """
     files = collect_case_files(sources)
     if not files:
@@ -633,20 +637,25 @@ def run_batch(
             # Both are assigned before Ctrl-C can stop us, so the finally removes their temporary files.
             # The manifest is written in place, line by line: a kill keeps the record of what is done.
             with held_interrupts():
-                summary = _StreamedFile(out_dir / SUMMARY_FILE)
+                summary = _StreamedFile(out_dir / SUMMARY_FORMATS[summary_format])
                 manifest = _StreamedFile(out_dir / MANIFEST_FILE, in_place=True)
-            summary.write(_csv_line(SUMMARY_COLUMNS))
+            summary.write(_csv_line(SUMMARY_COLUMNS) if summary_format == "csv" else '{"cases": [')
             manifest.write(json.dumps(stamp) + "\n", flush=True)
             written_ids: set[str] = set()
-            for file, digest, earlier in zip(files, digests, reused, strict=True):
+            for number, (file, digest, earlier) in enumerate(zip(files, digests, reused, strict=True)):
                 outcome = next(planned) if earlier is None else None
                 row, entry = _record(file, outcome, earlier, clashes, written_ids, out_dir, report)
-                summary.write(_csv_line(csv_safe(row[column]) for column in SUMMARY_COLUMNS))
+                if summary_format == "csv":
+                    summary.write(_csv_line(csv_safe(row[column]) for column in SUMMARY_COLUMNS))
+                else:
+                    summary.write(("," if number else "") + "\n  " + json.dumps(_json_row(row), ensure_ascii=False))
                 if entry is not None:
                     manifest.write(json.dumps({"file": file, "source": digest, **entry}) + "\n", flush=True)
                 if progress is not None:
                     progress(1)
             next(planned, None)  # let the workers finish cleanly
+            if summary_format == "json":
+                summary.write(f'\n], "planned": {report.planned}, "failed": {len(report.failed)}}}\n')
             finished = True
         finally:
             planned.close()  # when interrupted: stops the workers at once
@@ -657,6 +666,15 @@ def run_batch(
     report.files_written += 0 if summary.error else 1
     report.output_errors.extend(error for error in (summary.error, manifest.error) if error)
     return report
+
+
+def _json_row(row: dict[str, str]) -> dict[str, object]:
+    """A summary row for JSON: the number of services as a number, the lists as lists."""
+    data: dict[str, object] = dict(row)
+    data["services"] = int(row["services"]) if row["services"] else None
+    for column in ("first_services", "warnings"):
+        data[column] = row[column].split("; ") if row[column] else []
+    return data
 
 
 def _csv_line(cells: Iterable[str]) -> str:

@@ -222,6 +222,15 @@ def plan(case_file: Path, fmt: str | None, output: Path | None, trace: bool, rul
     help="Worker processes; the output is identical for any number.",
 )
 @click.option(
+    "--summary",
+    "summary_format",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="Write summary.csv (for spreadsheets) or summary.json (for tools).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no closing line; errors only.")
+@click.option(
     "--resume",
     is_flag=True,
     help="Skip cases whose outputs the last run into --out completed from the same case file, rules and formats.",
@@ -234,6 +243,8 @@ def batch(
     out_dir: Path,
     formats: str,
     jobs: int,
+    summary_format: str,
+    quiet: bool,
     resume: bool,
     trace: bool,
     rules_dir: Path | None,
@@ -251,26 +262,36 @@ def batch(
 
     chosen = parse_formats(formats)
     total = len(collect_case_files(sources))
-    options: dict[str, Any] = {"jobs": jobs, "rules_dir": rules_dir, "trace": trace, "resume": resume}
+    options: dict[str, Any] = {
+        "jobs": jobs,
+        "rules_dir": rules_dir,
+        "trace": trace,
+        "resume": resume,
+        "summary_format": summary_format,
+    }
     try:
-        if sys.stderr.isatty() and os.environ.get("TERM") != "dumb" and total > 1:
+        if not quiet and sys.stderr.isatty() and os.environ.get("TERM") != "dumb" and total > 1:
             with click.progressbar(length=total, label="Planning", file=sys.stderr) as bar:
                 report = run_batch(sources, out_dir, chosen, progress=bar.update, **options)
         else:
             report = run_batch(sources, out_dir, chosen, **options)
     except KeyboardInterrupt:
         raise Interrupted(
-            f"plan files already in {out_dir} are complete; summary.csv was not updated; "
+            f"plan files already in {out_dir} are complete; the summary was not updated; "
             "run the same command with --resume to go on"
         ) from None
     reused = f" ({report.reused} unchanged since the last run)" if report.reused else ""
-    _echo(f"{report.planned} planned{reused}, {len(report.failed)} failed; plans and summary.csv in {out_dir}")
+    if not quiet:
+        _echo(
+            f"{report.planned} planned{reused}, {len(report.failed)} failed; "
+            f"plans and summary.{summary_format} in {out_dir}"
+        )
     if report.failed:
-        _echo(f"{len(report.failed)} case file(s) could not be planned:", err=True)
+        _echo(f"{len(report.failed)} case file(s) could not be planned:", err=True, role="fail")
         for _, error in report.failed:
             _echo(f"  {error}", err=True)
     for error in report.output_errors:
-        _echo(printable(f"Error: {error}", one_line=True), err=True)
+        _echo(printable(f"Error: {error}", one_line=True), err=True, role="fail")
     if not report.ok:
         sys.exit(UserError.exit_code)
 

@@ -314,3 +314,25 @@ def test_resume_without_a_previous_run_plans_everything(tmp_path: Path, corpus: 
     assert run_batch([corpus], out, ("json",), resume=True).reused == 0
     (rules_copy / "services.yaml").write_text((rules_copy / "services.yaml").read_text() + "\n# edited\n")
     assert run_batch([corpus], out, ("json",), resume=True, rules_dir=rules_copy).reused == 0
+
+
+def test_summary_json_for_tools(tmp_path: Path, corpus: Path) -> None:
+    """`--summary json` writes summary.json: the same rows as the CSV, with numbers and lists, and the counts."""
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["batch", str(corpus), "--out", str(out), "-f", "json", "--summary", "json"])
+    assert result.exit_code == 2
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert not (out / "summary.csv").exists()
+    assert summary["planned"] == len(SAMPLE_CASES) - 1 and summary["failed"] == 3
+    rows = {row["file"]: row for row in summary["cases"]}
+    riverside = rows[str(corpus / "riverside-adversarial.yaml")]
+    assert isinstance(riverside["services"], int) and riverside["first_services"][0] == "collaborative-compact"
+    assert "level: 'county' is not allowed" in rows[str(corpus / "zz-broken.yaml")]["error"]
+
+
+def test_quiet_batch_prints_only_errors(tmp_path: Path, corpus: Path) -> None:
+    """`batch -q` prints no closing line; the failures still go to stderr."""
+    result = CliRunner().invoke(main, ["batch", str(corpus), "--out", str(tmp_path / "o"), "-f", "json", "-q"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "zz-broken.yaml:4: level: 'county' is not allowed" in result.stderr

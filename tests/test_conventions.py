@@ -162,3 +162,12 @@ def test_schema_explains_each_indicator() -> None:
     assert properties["G"]["title"] == "G: using assessment data to drive instruction"
     assert "Rating: 1 absent" in properties["G"]["description"]
     assert all(properties[letter]["title"].startswith(f"{letter}: ") for letter in "ABCDEFGHIJKLMNOP")
+
+
+def test_readme_says_which_commands_take_rules() -> None:
+    """The README's claim holds: every command but lint and generate takes --rules; lint takes the folder."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "`lint` takes the folder as its\nargument instead" in readme and "`generate` reads no rules" in readme
+    for name, command in main.commands.items():
+        options = {opt for param in command.params for opt in getattr(param, "opts", [])}
+        assert ("--rules" in options) is (name not in ("lint", "generate")), name
