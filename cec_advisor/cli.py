@@ -556,16 +556,21 @@ def explain(case_file: Path, pause: bool, fmt: str, rules_dir: Path | None) -> N
 def why_command(case_file: Path, service_id: str, fmt: str, rules_dir: Path | None) -> None:
     """Show the proof tree behind a service in the plan, down to the case facts.
 
+    Exits 0 with an answer whether or not the service is in the plan; 2 for a
+    service the catalogue does not hold or a bad case file.
+
     Example: cec-advisor why cases/riverside-adversarial.yaml instructional-model
     """
     from cec_advisor.explain import why
+    from cec_advisor.explain_text import why_lines
 
     advisor = Advisor(rules_dir)
-    tree = why(advisor.plan_file(case_file), advisor.rulebase, service_id)
+    case = advisor.load(case_file)
+    answer = why(advisor.plan(case), advisor.rulebase, service_id, case)
     if fmt == "json":
-        _emit_json(tree.as_dict())
+        _emit_json(answer.as_dict())
     else:
-        _echo("\n".join(tree.lines()))
+        _echo("\n".join(why_lines(answer, str(case_file))))
 
 
 @main.command(name="why-not")
@@ -584,30 +589,20 @@ def why_command(case_file: Path, service_id: str, fmt: str, rules_dir: Path | No
 def why_not_command(case_file: Path, service_id: str, budget: int, fmt: str, rules_dir: Path | None) -> None:
     """Explain why a service is not in the plan (or deferred), and find the smallest change that brings it in.
 
+    Exits 0 with an answer whether or not the service is in the plan; 2 for a
+    service the catalogue does not hold or a bad case file.
+
     Example: cec-advisor why-not cases/sustained-high-performer.yaml standards-based-curriculum
     """
     from cec_advisor.explain import why_not
+    from cec_advisor.explain_text import why_not_lines
 
     advisor = Advisor(rules_dir)
     answer = why_not(advisor, advisor.load(case_file), service_id, budget=budget)
     if fmt == "json":
         _emit_json(answer.as_dict())
-        return
-    if answer.status == "in_plan":
-        _echo(f"{service_id} is in the plan; ask `cec-advisor why {case_file} {service_id}`.")
-        return
-    _echo(f"{service_id} is {'deferred' if answer.status == 'deferred' else 'not in the plan'}.")
-    _echo("What stands in the way (the first condition that failed, per rule):")
-    for blocker in answer.blockers:
-        _echo(f"  - {blocker.rule} ({blocker.title}): needs {blocker.needed}; here {blocker.actual}")
-    if answer.change:
-        settings = " ".join(f"--set '{c.setting()}'" for c in answer.change)
-        _echo(f"Smallest change found ({answer.tried} re-plans tried, each through the engine):")
-        for change in answer.change:
-            _echo(f"  {change.fact} = {_word(change.shown)}")
-        _echo(f"Compare the plans: cec-advisor what-if {case_file} {settings}")
     else:
-        _echo(f"No change of up to 3 facts brings it in ({answer.tried} re-plans tried).")
+        _echo("\n".join(why_not_lines(answer, str(case_file))))
 
 
 @main.command(name="what-if")
@@ -618,7 +613,7 @@ def why_not_command(case_file: Path, service_id: str, budget: int, fmt: str, rul
     multiple=True,
     required=True,
     metavar="PATH=VALUE",
-    help="A case fact to change, e.g. culture.trust=high (repeatable; null removes).",
+    help="A case fact to change, e.g. culture.trust=high (repeatable; null removes it: unknown).",
 )
 @format_option
 @rules_option
@@ -626,30 +621,21 @@ def why_not_command(case_file: Path, service_id: str, budget: int, fmt: str, rul
 def what_if_command(case_file: Path, settings: tuple[str, ...], fmt: str, rules_dir: Path | None) -> None:
     """Plan the case as it is and with some facts changed, and show what differs and why.
 
+    Shows the decisions, services, warnings and open questions that differ, each
+    with the rules behind it. VALUE is read as in a case file (true/false, not
+    yes/no); null removes the fact, which makes it unknown.
+
     Example: cec-advisor what-if cases/riverside-adversarial.yaml --set culture.trust=high
     """
     from cec_advisor.explain import parse_setting, what_if
+    from cec_advisor.explain_text import what_if_lines
 
     advisor = Advisor(rules_dir)
     diff, _, _ = what_if(advisor, advisor.load(case_file), [parse_setting(text) for text in settings])
     if fmt == "json":
         _emit_json(diff.as_dict())
-        return
-    _echo("Changed facts: " + ", ".join(f"{c.fact} = {_word(c.shown)}" for c in diff.changes))
-    if not diff.decisions and not diff.services:
-        _echo("Nothing in the plan changes.")
-    for d in diff.decisions:
-        _echo(
-            f"  {d.decision}: {_word(d.before)} -> {_word(d.after)}"
-            f"  (was {', '.join(d.rules_before) or 'no rule'}; now {', '.join(d.rules_after) or 'no rule'})"
-        )
-    marks = {"added": "+", "removed": "-"}
-    for s in diff.services:
-        where = f"{s.before} -> {s.after}" if s.before and s.after else (s.after or s.before)
-        _echo(f"  {marks.get(s.change, '~')} {s.service} {s.change} ({where})  rules: {', '.join(s.rules)}")
-    if diff.rules_started or diff.rules_stopped:
-        _echo(f"Rules that now fire: {', '.join(diff.rules_started) or 'none'}")
-        _echo(f"Rules that no longer fire: {', '.join(diff.rules_stopped) or 'none'}")
+    else:
+        _echo("\n".join(what_if_lines(diff)))
 
 
 @main.command()

@@ -13,10 +13,13 @@ import yaml
 from click.testing import CliRunner
 
 from cec_advisor.advisor import Advisor
-from cec_advisor.case import case_from_data
+from cec_advisor.case import ENTRY_POINTS, INDICATOR_MEANS, case_from_data
 from cec_advisor.cli import main
 from cec_advisor.diagram import build_diagram, to_mermaid
+from cec_advisor.errors import UserError
 from cec_advisor.explain import apply_changes, parse_setting, walk, what_if, why, why_not
+from cec_advisor.explain_text import UNCHANGED
+from cec_advisor.facts import FACT_SCALES
 from cec_advisor.rulebase import fill_placeholders
 from cec_advisor.yamlsource import Locator
 
@@ -63,32 +66,97 @@ def test_explain_text_and_step_mode_off_a_terminal() -> None:
 
 @pytest.mark.parametrize("path", SAMPLE_CASES, ids=lambda p: p.stem)
 def test_why_proves_every_service_down_to_case_facts(advisor: Advisor, path: Path) -> None:
-    """For each service, the proof tree names only rules that fired and ends in case facts."""
-    plan = advisor.plan_file(path)
+    """For each service, the proof tree names only rules that fired and ends in facts: a fact labelled
+    "case fact" is written in the case file (or left unknown), and every derived fact is labelled derived."""
+    case = advisor.load(path)
+    plan = advisor.plan(case)
+    written = _paths(yaml.safe_load(path.read_text()))
     fired = {f.rule for f in plan.trace}
     for service in plan.services:
-        tree = why(plan, advisor.rulebase, service.id).as_dict()
+        tree = why(plan, advisor.rulebase, service.id, case).as_dict()
         recommended = tree["children"][0]
         assert {c["rule"] for c in recommended["children"]} == {r.rule for r in service.reasons}
         stack = [tree]
         while stack:
             node = stack.pop()
             assert node.get("rule") is None or node["rule"] in fired
-            if not node["children"] and node["claim"].startswith(("case fact", "it builds on")):
-                continue
+            if "fact" in node:
+                derived = node["fact"] in DERIVED
+                assert node["claim"].startswith("derived fact" if derived else "case fact"), node["claim"]
+                assert bool(node["derived_from"]) == derived
+                assert derived or node["fact"] in written or node["value"] == "unknown", node["fact"]
             stack.extend(node["children"])
 
 
-def test_why_cli_text_json_and_refusal() -> None:
-    """`why` shows the chain in text and JSON, and refuses a service that is not in the plan."""
+def _paths(data: object, prefix: str = "") -> set[str]:
+    if not isinstance(data, dict):
+        return {prefix.removesuffix(".")}
+    return {p for key, value in data.items() for p in _paths(value, f"{prefix}{key}.")}
+
+
+DERIVED = {
+    "request.made",
+    "focus_on_learning.assessed",
+    *(f"focus_on_learning.{name}" for name in INDICATOR_MEANS),
+    *(f"entry_points.{point}" for point in ENTRY_POINTS),
+}
+
+
+def test_why_cli_text_json_and_absent_service() -> None:
+    """`why` shows the chain in text and JSON; a service not in the plan is an answer (exit 0) that points
+    to why-not; only a service the catalogue lacks, or a bad case file, exits 2."""
     case = str(CASES / "riverside-adversarial.yaml")
     text = CliRunner().invoke(main, ["why", case, "instructional-model"]).stdout
     assert "K14-differentiation-need recommends it" in text and "concluded by K12-need-differentiation" in text
-    assert "case fact focus_on_learning.differentiation = 1.67" in text
     tree = _json("why", case, "instructional-model")
-    assert tree["claim"].startswith("instructional-model is service")
-    refused = CliRunner().invoke(main, ["why", case, "sustainability-partnership"])
-    assert refused.exit_code == 2 and "ask why-not instead" in refused.stderr
+    assert tree["claim"].startswith("instructional-model is service") and tree["in_plan"] is True
+    absent = CliRunner().invoke(main, ["why", case, "sustainability-partnership"])
+    assert absent.exit_code == 0, absent.stderr
+    assert absent.stdout.startswith("sustainability-partnership is not in this plan")
+    assert f"cec-advisor why-not {case} sustainability-partnership" in absent.stdout
+    data = _json("why", case, "sustainability-partnership")
+    assert (data["service"], data["in_plan"], data["children"]) == ("sustainability-partnership", False, [])
+    unknown = CliRunner().invoke(main, ["why", case, "no-such-service"])
+    assert unknown.exit_code == 2 and unknown.stderr.startswith("Error: no service 'no-such-service'")
+    missing = CliRunner().invoke(main, ["why", str(CASES / "no-such-case.yaml"), "instructional-model"])
+    assert missing.exit_code == 2 and missing.stderr.count("\n") == 1
+
+
+def test_why_not_exit_codes_follow_the_scheme() -> None:
+    """`why-not` answers with exit 0 for a service in the plan too (pointing to why); 2 only for bad input."""
+    case = str(CASES / "riverside-adversarial.yaml")
+    inside = CliRunner().invoke(main, ["why-not", case, "district-leadership-team"])
+    assert inside.exit_code == 0
+    assert f"district-leadership-team is in the plan. To see why: cec-advisor why {case}" in inside.stdout
+    assert _json("why-not", case, "district-leadership-team")["status"] == "in_plan"
+    unknown = CliRunner().invoke(main, ["why-not", case, "no-such-service"])
+    assert unknown.exit_code == 2 and unknown.stderr.startswith("Error: no service 'no-such-service'")
+    missing = CliRunner().invoke(main, ["why-not", str(CASES / "no-such-case.yaml"), "district-leadership-team"])
+    assert missing.exit_code == 2 and missing.stderr.count("\n") == 1
+
+
+def test_why_labels_derived_facts_with_what_they_come_from() -> None:
+    """A mean of indicators, whether a request was made and the like are labelled derived, naming their source;
+    the facts the case file states stay "case fact"."""
+    text = CliRunner().invoke(main, ["why", str(CASES / "riverside-adversarial.yaml"), "instructional-model"]).stdout
+    assert "case fact focus_on_learning.differentiation" not in text
+    assert (
+        "derived fact focus_on_learning.differentiation = 1.67: the mean of the rated indicators I-K "
+        "(I = 2, J = 1, K = 2)" in text
+    )
+    assert "case fact anchors.union.commitment = exploring" in text
+    text = CliRunner().invoke(main, ["why", str(CASES / "pera-slo-request.yaml"), "slo-training"]).stdout
+    assert "case fact request.made" not in text
+    assert "derived fact request.made = true: the case file has a request block" in text
+    assert "case fact request.service = slo-training" in text
+    leaves = _leaves(_json("why", str(CASES / "pera-slo-request.yaml"), "slo-training"))
+    made = next(leaf for leaf in leaves if leaf.get("fact") == "request.made")
+    assert made["derived_from"] == "the case file has a request block"
+    assert next(leaf for leaf in leaves if leaf.get("fact") == "request.service")["derived_from"] is None
+
+
+def _leaves(node: dict) -> list[dict]:  # type: ignore[type-arg]
+    return [node] if not node["children"] else [leaf for child in node["children"] for leaf in _leaves(child)]
 
 
 @pytest.mark.parametrize("path", SAMPLE_CASES, ids=lambda p: p.stem)
@@ -131,6 +199,65 @@ def test_why_not_names_first_failed_condition_and_minimal_change() -> None:
         s["service"] == "district-leadership-team" and s["change"] == "no longer deferred"
         for s in json.loads(after.stdout)["services"]
     )
+
+
+def test_why_not_deferred_service_reads_as_sentences() -> None:
+    """A deferred service names the rule that defers it, what holds here and what would stop the rule applying,
+    in sentences a trainer can read aloud (no rule text glued after "here")."""
+    case = str(CASES / "board-refuses.yaml")
+    data = _json("why-not", case, "district-leadership-team")
+    (blocker,) = data["blockers"]
+    assert (blocker["rule"], blocker["kind"]) == ("K2-anchor-refuses", "defers")
+    assert blocker["actual"] == "anchors.board.commitment is none"
+    assert blocker["needed"] == "anchors.board.commitment is not none"
+    assert data["placement"] == "Later work: it waits until every anchor commits."
+    text = CliRunner().invoke(main, ["why-not", case, "district-leadership-team"]).stdout
+    assert text.startswith(
+        "district-leadership-team is in the plan, but deferred. Later work: it waits until every anchor commits.\n"
+    )
+    assert "needs no anchor at commitment none" not in text and "; here At least" not in text
+    assert (
+        "K2-anchor-refuses (With an anchor refusing, transformational change is not yet possible): here "
+        "anchors.board.commitment is none. At least one anchor refuses to take part, so only foundational "
+        "commitment work and the diagnosis can start now. The rule stops applying once anchors.board.commitment "
+        "is not none." in text
+    )
+
+
+def test_why_not_names_the_horizon_for_later_work_and_turns_negated_tests_round(advisor: Advisor) -> None:
+    """A service deferred because it does not fit the horizon names the horizon rule (it named nothing);
+    a rule that needs a decision *not* concluded says "is neither ... nor", not the opposite."""
+    riverside = advisor.load(CASES / "riverside-adversarial.yaml")
+    answer = why_not(advisor, riverside, "instructional-model", budget=1)
+    assert [(b.rule, b.kind) for b in answer.blockers] == [("K11-horizon-transformation", "horizon")]
+    assert answer.blockers[0].needed == "room within the 4-year horizon at 3 new services a year"
+    board = advisor.load(CASES / "board-refuses.yaml")
+    answer = why_not(advisor, board, "system-assessment", budget=1)
+    emphasis = next(b for b in answer.blockers if b.rule == "K9-emphasis-unknown")
+    assert (emphasis.needed, emphasis.actual) == ("emphasis is neither culture nor achievement", "emphasis is culture")
+
+
+WHY_NOT_SWEEP = ["board-refuses", "riverside-adversarial", "pera-slo-request", "unknown-facts"]
+
+
+@pytest.mark.parametrize("name", WHY_NOT_SWEEP)
+def test_why_not_every_service_is_explained_in_its_own_terms(advisor: Advisor, name: str) -> None:
+    """For every service of the catalogue, an absent or deferred one has at least one blocker, and each blocker's
+    need and case value are conditions on facts or decisions (never a rule's prose)."""
+    case = advisor.load(CASES / f"{name}.yaml")
+    names = {*FACT_SCALES, *advisor.rulebase.decisions}
+    for service_id in advisor.rulebase.catalogue.ids:
+        answer = why_not(advisor, case, service_id, budget=1)
+        if answer.status == "in_plan":
+            continue
+        assert answer.blockers, service_id
+        for blocker in answer.blockers:
+            if blocker.kind == "horizon":
+                assert blocker.needed.startswith("room within the") and blocker.actual == answer.placement
+                continue
+            for words in (blocker.needed, blocker.actual):
+                first = words.removeprefix("one of: ").split(" ")[0]
+                assert first in names, (service_id, blocker)
 
 
 @pytest.mark.parametrize("pair", TEACHING, ids=lambda p: p.stem.removesuffix("-a"))
@@ -198,6 +325,77 @@ def test_what_if_cli_json_and_bad_settings() -> None:
     )
     assert bad.exit_code == 2 and "culture.trust: 'great' is not allowed" in bad.stderr
     assert CliRunner().invoke(main, ["what-if", str(CASES / "riverside-adversarial.yaml"), "--set", "x"]).exit_code == 2
+
+
+def test_what_if_diffs_warnings_and_open_questions() -> None:
+    """A change that only rewords, drops or raises a warning, or opens or settles an open question, is a change:
+    text and JSON show it with the rules behind it (it said "Nothing in the plan changes")."""
+    case = str(CASES / "pera-slo-request.yaml")
+    result = CliRunner().invoke(main, ["what-if", case, "--set", "request.deadline_months=6"])
+    assert result.exit_code == 0 and UNCHANGED not in result.stdout
+    assert "~ warning reworded (K7-deadline-collision): " in result.stdout and "due in 6 months" in result.stdout
+    data = _json("what-if", case, "--set", "request.deadline_months=24")
+    assert {"rule": "K7-deadline-collision", "change": "removed"}.items() <= data["warnings"][0].items()
+    assert data["open_questions"] == []
+    assert all(s["rules"] for s in data["services"])
+    text = CliRunner().invoke(main, ["what-if", case, "--set", "request.deadline_months=24"]).stdout
+    assert "- warning no longer raised (K7-deadline-collision): The requested service" in text
+    settled = _json("what-if", str(CASES / "high-performer-team-unknown.yaml"), "--set", "achievement.trend=improving")
+    assert (settled["decisions"], settled["services"], settled["warnings"]) == ([], [], [])
+    (question,) = settled["open_questions"]
+    assert (question["decision"], question["change"]) == ("track", "settled")
+    assert question["rules_before"] == ["K20-conditions-unknown"] and question["rules_after"] == []
+    text = (
+        CliRunner()
+        .invoke(main, ["what-if", str(CASES / "culture-unknown.yaml"), "--set", "achievement.systemic_failure=false"])
+        .stdout
+    )
+    assert UNCHANGED not in text
+    assert "~ open question on readiness changed (no longer unknown: achievement.systemic_failure)" in text
+
+
+def test_what_if_null_makes_a_fact_unknown(advisor: Advisor) -> None:
+    """--set PATH=null removes the fact: the text says it is now unknown (never "= none", a real answer), the
+    JSON says "unknown", and the plan is the one the case without that key gives (an open question)."""
+    case = str(CASES / "pera-slo-request.yaml")
+    text = CliRunner().invoke(main, ["what-if", case, "--set", "anchors.union.commitment=null"]).stdout
+    assert text.startswith("Changed facts: anchors.union.commitment removed (now unknown)\n")
+    assert "= none" not in text
+    data = _json("what-if", case, "--set", "anchors.union.commitment=null")
+    assert data["changes"] == {"anchors.union.commitment": "unknown"}
+    opened = {q["decision"] for q in data["open_questions"] if q["change"] == "opened"}
+    assert "commitment" in opened
+    removed = yaml.safe_load((CASES / "pera-slo-request.yaml").read_text())
+    del removed["anchors"]["union"]["commitment"]
+    plan = advisor.plan(case_from_data(removed, Locator("x"), advisor.rulebase.catalogue.ids))
+    assert "commitment" in {q.decision for q in plan.undetermined}
+    assert _json("what-if", case, "--set", "request=null")["changes"] == {"request.made": False}
+    assert parse_setting("culture.trust=~") == parse_setting("culture.trust=null")
+
+
+@pytest.mark.parametrize("word", ["yes", "no", "on", "off", "Yes", "NO"])
+def test_what_if_values_follow_the_case_file_yaml_rule(word: str) -> None:
+    """--set reads VALUE as a case file does: yes/no/on/off are refused in one line with the hint (safe_load read
+    yes as true); true/false are booleans and a quoted word is text."""
+    case = str(CASES / "pera-slo-request.yaml")
+    result = CliRunner().invoke(main, ["what-if", case, "--set", f"grant.sig={word}"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: --set grant.sig: {word!r} reads as a boolean in YAML 1.1; write true or false, "
+        "or quote it if you meant the text\n"
+    )
+    with pytest.raises(UserError):
+        parse_setting(f"grant.sig={word}")
+    assert parse_setting("grant.sig=true").value is True
+    assert parse_setting(f"name='{word}'").value == word
+
+
+def test_what_if_later_work_is_not_re_phased() -> None:
+    """Later work stays later work when the horizon changes: no "re-phased" line whose before and after agree."""
+    data = _json("what-if", str(CASES / "pera-slo-request.yaml"), "--set", "anchors.union.commitment=null")
+    assert all(s["before"] != s["after"] for s in data["services"])
+    deferred = next(s for s in data["services"] if s["service"] == "standards-based-curriculum")
+    assert (deferred["change"], deferred["before"], deferred["after"]) == ("deferred", "year 2", "later work")
 
 
 @pytest.mark.parametrize("path", SAMPLE_CASES, ids=lambda p: p.stem)
