@@ -422,7 +422,7 @@ def interview(out: Path | None, from_file: Path | None, rules_dir: Path | None) 
 
     Example: cec-advisor interview --out cases/new-district.yaml
     """
-    from cec_advisor.interview import Interview, case_yaml, read_answers
+    from cec_advisor.interview import Interview, case_yaml, read_answers, user_comments
 
     rulebase = load_rulebase(rules_dir)
     answers, problems = read_answers(from_file, rulebase) if from_file else ({}, [])
@@ -430,7 +430,8 @@ def interview(out: Path | None, from_file: Path | None, rules_dir: Path | None) 
         _echo(printable(f"Error: {bad}", one_line=True), err=True)
     if problems:
         sys.exit(UserError.exit_code)
-    session = Interview(rulebase, answers)
+    comments = user_comments(from_file.read_text(encoding="utf-8")) if from_file and str(from_file) != "-" else {}
+    session = Interview(rulebase, answers, comments)
     _echo(
         "Answer each question: 'unknown' if you do not know, 'why' for the rule that needs it, 'quit' to stop.",
         err=True,
@@ -465,7 +466,7 @@ def interview(out: Path | None, from_file: Path | None, rules_dir: Path | None) 
     except UserError:
         _save_partial(session, out, "The case is not complete")
         raise
-    text = case_yaml(session.case_data(), complete=True)
+    text = case_yaml(session.case_data(), complete=True, comments=session.comments)
     if out is None:
         _echo(text, nl=False)
     else:
@@ -480,7 +481,7 @@ def _save_partial(session: Any, out: Path | None, why: str) -> None:
     if not session.answers:
         _echo(f"{why}; nothing answered, nothing saved.", err=True)
         return
-    text = case_yaml(session.case_data(), complete=False)
+    text = case_yaml(session.case_data(), complete=False, comments=session.comments)
     if out is None:
         _echo(text, nl=False)
         _echo(f"{why}; the answers so far are printed above: save them and resume with --from.", err=True)

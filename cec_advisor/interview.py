@@ -103,9 +103,13 @@ class Question:
 class Interview:
     """The state of one consultation: the answers so far and what to ask next."""
 
-    def __init__(self, rulebase: RuleBase, answers: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, rulebase: RuleBase, answers: dict[str, Any] | None = None, comments: dict[str, list[str]] | None = None
+    ) -> None:
         self.rulebase = rulebase
         self.answers: dict[str, Any] = dict(answers or {})
+        self.comments: dict[str, list[str]] = dict(comments or {})
+        """A resumed file's own comments, by block (see :func:`user_comments`): written back with the answers."""
 
     def next_question(self) -> Question | None:
         """The next question to ask, or ``None`` when nothing more can change the plan."""
@@ -368,33 +372,76 @@ def _flatten(data: dict[str, Any], prefix: str, out: dict[str, Any]) -> None:
             out[f"{prefix}{key}"] = value
 
 
-def case_yaml(data: dict[str, Any], *, complete: bool) -> str:
-    """Write case data as a commented case file, blocks in the order of the case format."""
+HEADER = (
+    "# Case file written by `cec-advisor interview`.",
+    "# Facts the rules did not need were not asked and are left out (they count as unknown).",
+)
+INCOMPLETE = "# INCOMPLETE: resume with `cec-advisor interview --from THIS_FILE`."
+BLOCK_COMMENTS = {
+    "anchors": "Pathway Step 1: the three anchors (002)",
+    "structures": "Pathway Step 4: collaborative structures (002; 001)",
+    "culture": "Trust and leadership",
+    "achievement": "Achievement against the state average; grant criteria",
+    "focus_on_learning": "002 Appendix C indicators, 1 absent .. 4 in place system-wide",
+    "request": "The district's own request (002 Step 2, Appendix D)",
+    "grant": "School Improvement Grant (000, 001, 003)",
+    "context": "Planning context",
+}
+"""The comment the interview writes above each block of a case file."""
+_TOP_LEVEL_KEY = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:")
+
+
+def user_comments(text: str) -> dict[str, list[str]]:
+    """The comment lines a person added to a case file, by the top-level block they belong to.
+
+    A comment at the left margin belongs to the block below it; an indented
+    one to the block it sits in; comments after the last block go under
+    ``""``. The interview's own comments are left out (it writes them anew).
+    """
+    own = {*HEADER, INCOMPLETE, *(f"# {comment}" for comment in BLOCK_COMMENTS.values())}
+    found: dict[str, list[str]] = {}
+    pending: list[str] = []
+    current = ""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#"):
+            if stripped in own:
+                continue
+            if line[:1] in (" ", "\t") and current:
+                found.setdefault(current, []).append(stripped)
+            else:
+                pending.append(stripped)
+            continue
+        key = _TOP_LEVEL_KEY.match(line)
+        if key:
+            current = key.group(1)
+            if pending:
+                found.setdefault(current, []).extend(pending)
+                pending = []
+    if pending:
+        found.setdefault("", []).extend(pending)
+    return found
+
+
+def case_yaml(data: dict[str, Any], *, complete: bool, comments: dict[str, list[str]] | None = None) -> str:
+    """Write case data as a commented case file, blocks in the order of the case format.
+
+    ``comments`` (from :func:`user_comments`) are a person's own comments,
+    kept above the block they belonged to; those of blocks no longer written
+    go at the end.
+    """
     import yaml
 
-    header = [
-        "# Case file written by `cec-advisor interview`.",
-        "# Facts the rules did not need were not asked and are left out (they count as unknown).",
-    ]
-    if not complete:
-        header.append("# INCOMPLETE: resume with `cec-advisor interview --from THIS_FILE`.")
-    lines = [*header, f"format: {CASE_FORMAT}"]
+    kept = dict(comments or {})
+    lines = [*HEADER, *([] if complete else [INCOMPLETE]), *kept.pop("format", []), f"format: {CASE_FORMAT}"]
     order = [name for name in Case.model_fields if name != "format"]
-    comments = {
-        "anchors": "Pathway Step 1: the three anchors (002)",
-        "structures": "Pathway Step 4: collaborative structures (002; 001)",
-        "culture": "Trust and leadership",
-        "achievement": "Achievement against the state average; grant criteria",
-        "focus_on_learning": "002 Appendix C indicators, 1 absent .. 4 in place system-wide",
-        "request": "The district's own request (002 Step 2, Appendix D)",
-        "grant": "School Improvement Grant (000, 001, 003)",
-        "context": "Planning context",
-    }
     for key in order:
         if key not in data:
             continue
-        if key in comments:
-            lines.append(f"# {comments[key]}")
+        if key in BLOCK_COMMENTS:
+            lines.append(f"# {BLOCK_COMMENTS[key]}")
+        lines += kept.pop(key, [])
         block = yaml.safe_dump({key: data[key]}, sort_keys=False, allow_unicode=True, default_flow_style=False)
         lines.append(block.rstrip("\n"))
+    lines += [comment for block in kept.values() for comment in block]
     return "\n".join(lines) + "\n"

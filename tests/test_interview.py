@@ -266,3 +266,29 @@ def test_quitting_without_out_prints_the_answers(tmp_path: Path) -> None:
     path = _partial(tmp_path, result.stdout)
     resumed = CliRunner().invoke(main, ["interview", "--from", str(path)], input="")
     assert "[anchors.board.commitment]" not in resumed.stderr and "[id]" not in resumed.stderr
+
+
+def test_resuming_keeps_the_files_own_comments(tmp_path: Path) -> None:
+    """A person's comments in a --from file survive the resume and the save, above the block they were in."""
+    path = _partial(
+        tmp_path,
+        "# Visit notes: Tiny, March 2026\n"
+        "format: cec-case/1\nid: tiny\nname: Tiny\nlevel: district\n"
+        "# board chair says yes informally\n"
+        "anchors:\n  board:\n    # re-check after the election\n    commitment: informal\n"
+        "# end of notes\n",
+    )
+    result = CliRunner().invoke(main, ["interview", "--from", str(path), "--out", str(path)], input="formal\nquit\n")
+    assert result.exit_code == 0, result.output
+    saved = path.read_text(encoding="utf-8")
+    for comment in (
+        "# Visit notes: Tiny, March 2026",
+        "# board chair says yes informally",
+        "# re-check after the election",
+        "# end of notes",
+    ):
+        assert saved.count(comment) == 1, (comment, saved)
+    assert saved.index("# board chair says yes informally") < saved.index("anchors:")
+    assert saved.count("# Case file written by `cec-advisor interview`.") == 1
+    again = CliRunner().invoke(main, ["interview", "--from", str(path), "--out", str(path)], input="quit\n")
+    assert again.exit_code == 0 and path.read_text(encoding="utf-8") == saved  # stable: nothing doubles
