@@ -336,39 +336,46 @@ def why_not(advisor: Advisor, case: Case, service_id: str, *, budget: int = 3000
     facts = case_facts(case)
     candidates = recommending_rules(rulebase, service_id)
     search = [rule for rule, _ in candidates if not rule.then.recommend_requested]
-    if service is None:
-        blockers = [_blocker(rule, facts, plan, service_id) for rule, _ in candidates]
-    else:
-        blockers = _deferral_reasons(plan, rulebase, facts, service_id)
+    waiting = _waiting_reasons(plan, rulebase, facts, service_id)
+    if waiting:
         search += [rule for rule in rulebase.rules if "defer_later_work" in rule.then.conclude]
+    if service is None:
+        blockers = [_blocker(rule, facts, plan, service_id) for rule, _ in candidates] + waiting
+    else:
+        blockers = waiting or _horizon_reasons(plan, rulebase, service_id)
     change, tried = _smallest_change(advisor, case, service_id, search, budget)
     placement = service.placement if service is not None else ""
     return WhyNot(service_id, "deferred" if service else "absent", blockers, change, tried, placement)
 
 
-def _deferral_reasons(plan: Plan, rulebase: RuleBase, facts: Facts, service_id: str) -> list[Blocker]:
-    """The rules that defer a recommended service: those that deferred later work (when it is such work),
-    else the rule that set the horizon the service does not fit."""
+def _waiting_reasons(plan: Plan, rulebase: RuleBase, facts: Facts, service_id: str) -> list[Blocker]:
+    """The rules that defer later work, when this service is such work (a structure, content, or work that
+    needs every anchor): they defer it in the plan, or would once a rule recommends it."""
     catalogued = rulebase.catalogue[service_id]
-    waits = catalogued.step >= STRUCTURE_STEP or catalogued.needs_all_anchors
-    placed = plan.service(service_id)
-    placement = placed.placement if placed is not None else ""
+    if not (catalogued.step >= STRUCTURE_STEP or catalogued.needs_all_anchors):
+        return []
     reasons = []
     for outcome in plan.decisions:
-        if outcome.decision == "defer_later_work" and outcome.value is True and waits:
+        if outcome.decision == "defer_later_work" and outcome.value is True:
             for reason in outcome.reasons:
                 rule = rulebase.by_id[reason.rule]
                 held, undo = _holding(rule, facts, plan)
                 reasons.append(Blocker(rule.id, rule.title, undo, held, "defers", reason.because))
-    if reasons:
-        return reasons
+    return reasons
+
+
+def _horizon_reasons(plan: Plan, rulebase: RuleBase, service_id: str) -> list[Blocker]:
+    """The rule that set the horizon a recommended service does not fit."""
+    placed = plan.service(service_id)
+    placement = placed.placement if placed is not None else ""
+    a_year = f"{plan.capacity} new service{'' if plan.capacity == 1 else 's'} a year"
+    reasons = []
     for outcome in plan.decisions:
         if outcome.decision == "horizon" and outcome.value is not None:
+            needed = f"room within the {yaml_word(outcome.value)}-year horizon at {a_year}"
             for reason in outcome.reasons:
-                rule = rulebase.by_id[reason.rule]
-                a_year = f"{plan.capacity} new service{'' if plan.capacity == 1 else 's'} a year"
-                needed = f"room within the {yaml_word(outcome.value)}-year horizon at {a_year}"
-                reasons.append(Blocker(rule.id, rule.title, needed, placement, "horizon", reason.because))
+                title = rulebase.by_id[reason.rule].title
+                reasons.append(Blocker(reason.rule, title, needed, placement, "horizon", reason.because))
     return reasons
 
 

@@ -52,9 +52,14 @@ def why_not_lines(answer: WhyNot, case_file: str) -> list[str]:
             f"{service} is not in the plan.",
             "What stands in the way (the first condition that failed, per rule):",
         ]
-    lines += [f"  - {blocker_words(blocker)}" for blocker in answer.blockers]
-    if not answer.blockers:
+    failed = [b for b in answer.blockers if answer.status == "deferred" or b.kind == "failed"]
+    lines += [f"  - {blocker_words(blocker)}" for blocker in failed]
+    if not failed:
         lines.append("  - no rule in the rule base can recommend it")
+    waiting = [b for b in answer.blockers if b not in failed]
+    if waiting:
+        lines.append("Once a rule recommends it, it would still wait as later work:")
+        lines += [f"  - {blocker_words(blocker)}" for blocker in waiting]
     tried = f"{answer.tried} re-plan{'' if answer.tried == 1 else 's'} tried"
     if answer.change:
         settings = " ".join(f"--set '{c.setting()}'" for c in answer.change)

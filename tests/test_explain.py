@@ -237,6 +237,17 @@ def test_why_not_names_the_horizon_for_later_work_and_turns_negated_tests_round(
     assert (emphasis.needed, emphasis.actual) == ("emphasis is neither culture nor achievement", "emphasis is culture")
 
 
+def test_why_not_says_an_absent_service_would_still_wait(advisor: Advisor) -> None:
+    """An absent service that would be deferred once recommended says which rule would defer it, and the search
+    looks past that rule too (it found no change before)."""
+    case = advisor.load(CASES / "teaching" / "refusal-b.yaml")
+    answer = why_not(advisor, case, "team-effectiveness", budget=300)
+    assert answer.status == "absent"
+    assert [(b.rule, b.kind) for b in answer.blockers if b.kind != "failed"] == [("K2-anchor-refuses", "defers")]
+    assert answer.change is not None
+    assert {c.fact for c in answer.change} == {"structures.district_leadership_team", "anchors.board.commitment"}
+
+
 WHY_NOT_SWEEP = ["board-refuses", "riverside-adversarial", "pera-slo-request", "unknown-facts"]
 
 
