@@ -690,7 +690,8 @@ def parse_setting(text: str) -> Change:
     file), a flow mapping or list; text that is not YAML is taken as written.
     ``null`` (or ``~``) removes the key: a fact becomes ``unknown``; removing
     ``request`` or ``focus_on_learning`` sets the fact its absence means
-    (``request.made`` / ``focus_on_learning.assessed`` false).
+    (``request.made`` / ``focus_on_learning.assessed`` false), and removing
+    ``entry_points`` leaves none.
     """
     if "=" not in text:
         raise UserError(f"--set {text!r}: expected PATH=VALUE, e.g. culture.trust=high")
@@ -700,6 +701,8 @@ def parse_setting(text: str) -> Change:
     if value is None:
         if path in REMOVED_BLOCKS:
             return Change(path, None, REMOVED_BLOCKS[path], False)
+        if path == "entry_points":  # a list, empty when left out: every entry_points.* fact is false
+            return Change(path, None, path, [])
         return Change(path, None, path, UNKNOWN)
     return Change(path, value, path, value)
 

@@ -381,6 +381,9 @@ def test_what_if_null_makes_a_fact_unknown(advisor: Advisor) -> None:
     plan = advisor.plan(case_from_data(removed, Locator("x"), advisor.rulebase.catalogue.ids))
     assert "commitment" in {q.decision for q in plan.undetermined}
     assert _json("what-if", case, "--set", "request=null")["changes"] == {"request.made": False}
+    assert _json("what-if", case, "--set", "entry_points=null")["changes"] == {"entry_points": []}
+    text = CliRunner().invoke(main, ["what-if", case, "--set", "anchors.union=null"]).stdout
+    assert text.startswith("Changed facts: anchors.union removed (every fact in it now unknown)\n")
     assert parse_setting("culture.trust=~") == parse_setting("culture.trust=null")
 
 
