@@ -15,7 +15,7 @@ a witness case file written to the output folder.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from cec_advisor.advisor import Advisor
 from cec_advisor.case import Case, case_from_data
 from cec_advisor.errors import CaseFileError, EngineError
 from cec_advisor.fileio import write_atomic
+from cec_advisor.generated import GeneratedFolder, Tidied
 from cec_advisor.rulebase import Rule, RuleBase
 from cec_advisor.strategies import generate_cases
 from cec_advisor.witness import witnesses
@@ -49,6 +50,25 @@ class GapReport:
     enumerated: int
     sampled: int
     gaps: list[Gap]
+    tidied: Tidied | None = None
+    """What became of the files already in the output folder (``None`` without one)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return {
+            "enumerated": self.enumerated,
+            "sampled": self.sampled,
+            "gaps": [
+                {
+                    "problem": gap.problem,
+                    "source": gap.source,
+                    "file": None if gap.file is None else str(gap.file),
+                    "witness": gap.witness,
+                }
+                for gap in self.gaps
+            ],
+            "stale_witnesses_removed": list(self.tidied.removed) if self.tidied else [],
+        }
 
 
 def relevant_rules(rulebase: RuleBase, decision: str, depth: int = 2) -> list[Rule]:
@@ -74,9 +94,11 @@ def enumerated_cases(rulebase: RuleBase, per_decision: int, seed: int) -> Iterat
             yield f"enumerated for {decision.id}", case
 
 
-def sampled_cases(count: int, seed: int) -> Iterator[tuple[str, Case]]:
-    """Valid cases drawn from the package's Hypothesis strategies."""
-    for data in generate_cases(count, seed):
+def sampled_cases(
+    count: int, seed: int, progress: Callable[[int, int], None] | None = None
+) -> Iterator[tuple[str, Case]]:
+    """Valid cases drawn from the package's Hypothesis strategies (``progress`` as for :func:`generate_cases`)."""
+    for data in generate_cases(count, seed, progress=progress):
         try:
             yield "sampled", case_from_data(data, Locator(data["id"]))
         except CaseFileError:
@@ -84,32 +106,57 @@ def sampled_cases(count: int, seed: int) -> Iterator[tuple[str, Case]]:
 
 
 def find_gaps(
-    advisor: Advisor, *, count: int = 500, per_decision: int = 2000, seed: int = 0, out_dir: Path | None = None
+    advisor: Advisor,
+    *,
+    count: int = 500,
+    per_decision: int = 2000,
+    seed: int = 0,
+    out_dir: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> GapReport:
-    """Run the enumerated and sampled cases through the engine and collect each distinct problem once."""
+    """Run the enumerated and sampled cases through the engine and collect each distinct problem once.
+
+    ``progress(steps, total)`` hears of each case drawn and each case run.
+    Witnesses go to ``out_dir`` as ``gap-NNN.yaml``; those an earlier run left
+    there and this one does not write again are removed (:mod:`cec_advisor.generated`).
+    """
     gaps: dict[str, Gap] = {}
-    totals = {"enumerated": 0, "sampled": 0}
-    sources: Iterable[tuple[str, Case]] = [
-        *enumerated_cases(advisor.rulebase, per_decision, seed),
-        *sampled_cases(count, seed),
-    ]
-    for source, case in sources:
-        totals["sampled" if source == "sampled" else "enumerated"] += 1
+    enumerated = list(enumerated_cases(advisor.rulebase, per_decision, seed))
+    total = len(enumerated) + 2 * count
+    done = 0
+
+    def tick(steps: int, _: int = 0) -> None:
+        nonlocal done
+        done += steps
+        if progress is not None:
+            progress(steps, total)
+
+    sampled = list(sampled_cases(count, seed, tick))
+    for source, case in [*enumerated, *sampled]:
         try:
             advisor.run(case)
         except EngineError as exc:
             key = str(exc)
             if key not in gaps:
                 gaps[key] = Gap(key, source, case.model_dump(mode="json"))
+        tick(1)
+    tick(total - done)
     found = list(gaps.values())
-    if out_dir is not None:
-        found = [_write(gap, out_dir, number) for number, gap in enumerate(found, 1)]
-    return GapReport(totals["enumerated"], totals["sampled"], found)
+    if out_dir is None:
+        return GapReport(len(enumerated), len(sampled), found)
+    folder = GeneratedFolder(out_dir, "gaps")
+    folder.begin(_name(number) for number in range(1, len(found) + 1))
+    found = [_write(gap, out_dir, number) for number, gap in enumerate(found, 1)]
+    return GapReport(len(enumerated), len(sampled), found, folder.finish())
+
+
+def _name(number: int) -> str:
+    return f"gap-{number:03d}.yaml"
 
 
 def _write(gap: Gap, out_dir: Path, number: int) -> Gap:
-    path = out_dir / f"gap-{number:03d}.yaml"
-    witness = dict(gap.witness, id=f"gap-{number:03d}")
+    path = out_dir / _name(number)
+    witness = dict(gap.witness, id=path.stem)
     header = f"# Witness for: {gap.problem}\n# Found by: {gap.source}\n"
     write_atomic(path, header + yaml.safe_dump(witness, sort_keys=False, allow_unicode=True))
     return Gap(gap.problem, gap.source, witness, path)

@@ -20,36 +20,33 @@ Codes:
 CEC1xx come from loading (the first stops the load); CEC2xx are found on a rule
 base that loads. Conflicts and ties are confirmed by planning the witness
 case through the real engine.
+
+Choosing checks: ``select`` and ``ignore`` (codes or prefixes, as ruff takes
+them) pick among the CEC2xx checks, and only the chosen ones run; CEC1xx are
+always reported. A finding is suppressed by a ``# noqa: CEC204`` comment (one
+or more codes, comma-separated) on the line it points at: for a rule, its
+``- id:`` line; for CEC201, the service's ``- id:`` line in services.yaml; for a
+conflict or a tie, the second rule's. A bare ``# noqa`` suppresses every code.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cec_advisor.advisor import Advisor
-from cec_advisor.errors import EngineError, LocatedError
-from cec_advisor.rulebase import SERVICE_DECISION, Rule, RuleBase, load_rulebase
+from cec_advisor.errors import EngineError, LocatedError, RuleFileError, UserError
+from cec_advisor.lintcodes import CHECKS, chosen_codes
+from cec_advisor.rulebase import SERVICE_DECISION, Rule, RuleBase, default_rules_dir, load_rulebase
 from cec_advisor.scales import yaml_word
 from cec_advisor.witness import Condition, first_witness, satisfied, witnesses
+from cec_advisor.yamlsource import read_yaml
 
-CHECKS = {
-    "CEC100": "malformed rule or catalogue file",
-    "CEC101": "unknown fact path or decision",
-    "CEC102": "value outside its scale",
-    "CEC103": "unknown service",
-    "CEC104": "duplicate id",
-    "CEC105": "missing or empty required field",
-    "CEC106": "prerequisite cycle",
-    "CEC107": "unknown key",
-    "CEC201": "service no rule can recommend",
-    "CEC202": "salience tie between rules concluding a decision differently",
-    "CEC203": "condition that can never be true",
-    "CEC204": "rule subsumed by another rule",
-    "CEC205": "conflict on a single-valued decision",
-}
+__all__ = ["CHECKS", "Finding", "check_rule_base_folder", "lint"]
 
 
 @dataclass(frozen=True)
@@ -64,11 +61,14 @@ class Finding:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        text = f"{where}: {self.code} {self.message}"
-        if self.witness is not None:
-            facts = ", ".join(f"{k}={yaml_word(v)}" for k, v in self.witness.items()) or "the neutral case"
-            text += f" (witness: {facts})"
-        return text
+        return f"{where}: {self.code} {self.detail()}"
+
+    def detail(self) -> str:
+        """The message and, where there is one, the witness case's facts."""
+        if self.witness is None:
+            return self.message
+        facts = ", ".join(f"{k}={yaml_word(v)}" for k, v in self.witness.items()) or "the neutral case"
+        return f"{self.message} (witness: {facts})"
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
@@ -81,15 +81,70 @@ class Finding:
         }
 
 
-def lint(rules_dir: Path | None = None) -> list[Finding]:
-    """Every finding for the rule base in ``rules_dir`` (empty when clean), sorted by file and line."""
+def lint(
+    rules_dir: Path | None = None, *, select: Iterable[str] | None = None, ignore: Iterable[str] = ()
+) -> list[Finding]:
+    """Every finding for the rule base in ``rules_dir`` (empty when clean), sorted by file and line.
+
+    Only the CEC2xx checks ``select`` and ``ignore`` choose run (all by
+    default); findings on a line with a matching ``# noqa`` are left out.
+    Raises :class:`UserError` when ``rules_dir`` is not a rule base at all.
+    """
+    folder = rules_dir or default_rules_dir()
+    check_rule_base_folder(folder)
+    codes = chosen_codes(select, ignore)
     try:
-        rulebase = load_rulebase(rules_dir)
+        rulebase = load_rulebase(folder)
     except LocatedError as exc:
         return [Finding(exc.code, exc.file, exc.line, f"{exc.field + ': ' if exc.field else ''}{exc.problem}")]
-    findings = [*unused_services(rulebase), *never_true(rulebase), *subsumed(rulebase)]
-    findings += conflicts(Advisor(rules_dir), rulebase)
-    return sorted(findings, key=lambda f: (f.file, f.line or 0, f.code, f.message))
+    checks: list[tuple[frozenset[str], Callable[[], list[Finding]]]] = [
+        (frozenset({"CEC201"}), lambda: unused_services(rulebase)),
+        (frozenset({"CEC203"}), lambda: never_true(rulebase)),
+        (frozenset({"CEC204"}), lambda: subsumed(rulebase)),
+        (frozenset({"CEC202", "CEC205"}), lambda: conflicts(Advisor(folder), rulebase)),
+    ]
+    findings = [f for wanted, check in checks if wanted & codes for f in check() if f.code in codes]
+    return sorted(unsuppressed(findings), key=lambda f: (f.file, f.line or 0, f.code, f.message))
+
+
+def check_rule_base_folder(folder: Path) -> None:
+    """Refuse (``UserError``, exit 2) a path that is not a folder, or a folder that is not a rule base at all."""
+    if not folder.is_dir():
+        raise UserError(f"{folder}: not a rules directory")
+    if not any((folder / name).is_file() for name in ("decisions.yaml", "services.yaml")):
+        raise UserError(f"{folder}: not a rule base: it holds neither decisions.yaml nor services.yaml")
+
+
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z0-9]+(?:[\s,]+[A-Z0-9]+)*))?", re.IGNORECASE)
+
+
+def noqa_codes(line: str) -> frozenset[str] | None:
+    """The codes a ``# noqa`` comment on ``line`` suppresses: ``None`` for none, every code for a bare ``# noqa``."""
+    match = _NOQA.search(line)
+    if match is None:
+        return None
+    if match.group("codes") is None:
+        return frozenset(CHECKS)
+    return frozenset(code.upper() for code in re.split(r"[\s,]+", match.group("codes")) if code)
+
+
+def unsuppressed(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings no ``# noqa`` comment on their line suppresses (CEC1xx are never suppressed)."""
+    lines: dict[str, list[str]] = {}
+    kept = []
+    for finding in findings:
+        if finding.line and finding.code in CHECKS and not finding.code.startswith("CEC1"):
+            if finding.file not in lines:
+                try:
+                    lines[finding.file] = Path(finding.file).read_text(encoding="utf-8").splitlines()
+                except (OSError, UnicodeDecodeError):
+                    lines[finding.file] = []
+            text = lines[finding.file]
+            codes = noqa_codes(text[finding.line - 1]) if finding.line <= len(text) else None
+            if codes is not None and finding.code in codes:
+                continue
+        kept.append(finding)
+    return kept
 
 
 def _condition(rule: Rule) -> Condition:
@@ -109,12 +164,30 @@ def unused_services(rulebase: RuleBase) -> list[Finding]:
         for decision in rule.when.decisions:
             if decision.decision == SERVICE_DECISION:
                 named.update(str(v) for v in decision.values)
-    catalogue_file = str(_rules_path(rulebase) / "services.yaml")
+    catalogue_file = _rules_path(rulebase) / "services.yaml"
+    lines = _service_lines(catalogue_file)
     return [
-        Finding("CEC201", catalogue_file, None, f"service {service} is never recommended by any rule")
+        Finding(
+            "CEC201", str(catalogue_file), lines.get(service), f"service {service} is never recommended by any rule"
+        )
         for service in rulebase.catalogue.ids
         if service not in named
     ]
+
+
+def _service_lines(catalogue_file: Path) -> dict[str, int]:
+    """The line of each service's ``- id:`` in the catalogue (the catalogue loaded, so the file reads)."""
+    try:
+        document = read_yaml(catalogue_file, RuleFileError)
+    except RuleFileError:
+        return {}
+    services = document.data.get("services") if isinstance(document.data, dict) else None
+    found: dict[str, int] = {}
+    for index, entry in enumerate(services if isinstance(services, list) else []):
+        line = document.locator.line_of(("services", index, "id"))
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str) and line:
+            found[entry["id"]] = line
+    return found
 
 
 def never_true(rulebase: RuleBase) -> list[Finding]:

@@ -7,12 +7,16 @@ stays ``silent``, and may state what else the plan must hold: services,
 requested services, decision values, open questions, warnings, areas of need,
 or an order of services. A rule that holds for every valid case says so with
 ``always_fires`` and a reason instead of a silent case.
+
+The shipped rule cases travel with the shipped rules: a wheel holds them as
+``cec_advisor/_rule_cases`` (:func:`default_rule_cases_dir`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -27,6 +31,8 @@ from cec_advisor.validation import validate_model
 from cec_advisor.yamlsource import Locator, read_yaml
 
 BASE_CASE = "_base.yaml"
+NOTHING_SELECTED = 5
+"""The exit code of ``cec-advisor test`` when ``-k`` selects no case: pytest's for "no tests collected"."""
 
 
 class RuleCase(BaseModel):
@@ -71,6 +77,54 @@ class LoadedRuleCase:
         return f"{self.rule}::{self.case.name}"
 
 
+@dataclass(frozen=True)
+class RuleCaseResult:
+    """One rule case run: what did not hold (nothing when it passed) and how long it took."""
+
+    case: LoadedRuleCase
+    problems: tuple[str, ...]
+    seconds: float
+
+    @property
+    def passed(self) -> bool:
+        """Whether everything the case expects held."""
+        return not self.problems
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready data."""
+        return {
+            "id": self.case.test_id,
+            "rule": self.case.rule,
+            "name": self.case.case.name,
+            "file": self.case.file,
+            "outcome": "passed" if self.passed else "failed",
+            "problems": list(self.problems),
+        }
+
+
+def default_rule_cases_dir() -> Path:
+    """The rule cases shipped with the advisor: the checkout's ``tests/rule_cases``, or the wheel's copy."""
+    here = Path(__file__).resolve().parent
+    checkout = here.parent / "tests" / "rule_cases"
+    return checkout if (checkout / BASE_CASE).is_file() else here / "_rule_cases"
+
+
+def rule_cases_dir(given: Path | None) -> Path:
+    """The folder ``cec-advisor test`` runs: ``given``, else ``./tests/rule_cases``, else the shipped cases."""
+    if given is not None:
+        return given
+    local = Path("tests/rule_cases")
+    return local if local.is_dir() else default_rule_cases_dir()
+
+
+def run_rule_cases(advisor: Advisor, cases: Iterable[LoadedRuleCase]) -> Iterator[RuleCaseResult]:
+    """Run each case through the engine (:func:`check_rule_case`), timed."""
+    for loaded in cases:
+        start = time.perf_counter()
+        problems = check_rule_case(advisor, loaded)
+        yield RuleCaseResult(loaded, tuple(problems), time.perf_counter() - start)
+
+
 def load_rule_case_files(directory: Path) -> list[tuple[RuleCaseFile, str]]:
     """Every rule-case file in ``directory`` (sorted), validated, with its path."""
     files = []
@@ -83,8 +137,18 @@ def load_rule_case_files(directory: Path) -> list[tuple[RuleCaseFile, str]]:
 
 
 def load_rule_cases(directory: Path) -> list[LoadedRuleCase]:
-    """Every case of every rule-case file in ``directory``, each merged onto the base case."""
+    """Every case of every rule-case file in ``directory``, each merged onto the base case.
+
+    Raises :class:`UserError` for a folder that is missing or holds no rule cases.
+    """
+    if not directory.is_dir():
+        raise UserError(f"{directory}: no such folder of rule cases")
     base_path = directory / BASE_CASE
+    files = [p for p in directory.glob("*.yaml") if not p.name.startswith("_")]
+    if not base_path.exists():
+        raise UserError(f"{directory}: not a folder of rule cases: it has no {BASE_CASE}")
+    if not files:
+        raise UserError(f"{directory}: no rule cases: it holds no rule-case files (<rule-id>.yaml) beside {BASE_CASE}")
     document = read_yaml(base_path, CaseFileError)
     base = document.data
     if not isinstance(base, dict):

@@ -3,18 +3,36 @@
 :func:`case_data` draws a valid ``cec-case/1`` document anywhere in the fact
 space; :func:`generate_cases` turns it into a deterministic corpus (same count
 and seed, same cases) for coverage, gap analysis and load runs.
+
+This is the package's one importer of Hypothesis, an optional extra
+(``pip install 'cec-advisor[testers]'``): without it, importing this module
+raises a one-line :class:`~cec_advisor.errors.UserError` saying so.
 """
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import strategies as st
 
-from cec_advisor.case import ENTRY_POINTS, Case
-from cec_advisor.facts import FACT_SCALES
-from cec_advisor.scales import UNKNOWN, Scale
+from cec_advisor.errors import UserError
+
+HYPOTHESIS_MISSING = (
+    "generate and gaps need Hypothesis, which is not installed; install it with: pip install 'cec-advisor[testers]'"
+)
+
+try:
+    from hypothesis import strategies as st
+except ImportError:  # the optional extra is left out of a consultant's install
+    raise UserError(HYPOTHESIS_MISSING) from None
+
+from cec_advisor.case import ENTRY_POINTS, Case  # noqa: E402 (after the check that Hypothesis is there)
+from cec_advisor.facts import FACT_SCALES  # noqa: E402
+from cec_advisor.scales import UNKNOWN, Scale  # noqa: E402
 
 SERVICES_REQUESTABLE = ("slo-training", "teacher-evaluation", "data-use", "leadership-coaching", "strategic-planning")
 STATES = ("IL", "WI", "OH", "TX")
@@ -96,17 +114,20 @@ POOL = 2_000
 _BLOCKS = tuple(name for name in Case.model_fields if name not in ("format", "id", "name"))
 
 
-def generate_cases(count: int, seed: int) -> list[dict[str, Any]]:
+def generate_cases(
+    count: int, seed: int, *, progress: Callable[[int, int], None] | None = None
+) -> list[dict[str, Any]]:
     """``count`` valid, varied case documents drawn from :func:`case_data`, reproducible for a given seed.
 
     The first :data:`POOL` are drawn by Hypothesis; beyond that each case takes
     every top-level block from a randomly chosen drawn case (seeded), which
     keeps cases valid and varied at a fraction of the cost. Ids are
-    ``gen-<seed>-<n>`` so a corpus never repeats an id.
+    ``gen-<seed>-<n>`` so a corpus never repeats an id. ``progress(steps, total)``
+    hears of each case Hypothesis draws (the slow part; ``total`` is ``min(count, POOL)``).
     """
     import random
 
-    drawn = _draw(min(count, POOL), seed)
+    drawn = _draw(min(count, POOL), seed, progress)
     chooser = random.Random(seed)
     cases = list(drawn)
     while len(cases) < count and drawn:
@@ -130,7 +151,27 @@ def generate_cases(count: int, seed: int) -> list[dict[str, Any]]:
     return named
 
 
-def _draw(count: int, seed: int) -> list[dict[str, Any]]:
+@contextmanager
+def _storage_outside_the_working_folder() -> Iterator[None]:
+    """Point Hypothesis's storage (its caches, by default ``./.hypothesis``) at a temporary folder, then back.
+
+    A draw here keeps no example database (``database=None``), but Hypothesis
+    still caches what it learns of the code in its storage folder, which would
+    otherwise appear in whatever folder ``generate`` or ``gaps`` runs in. The
+    caches do not make a later draw faster, so a folder deleted afterwards loses nothing.
+    """
+    from hypothesis.configuration import set_hypothesis_home_dir, storage_directory
+
+    previous = storage_directory(intent_to_write=False).home_directory
+    with tempfile.TemporaryDirectory(prefix="cec-advisor-hypothesis-") as folder:
+        set_hypothesis_home_dir(Path(folder))
+        try:
+            yield
+        finally:
+            set_hypothesis_home_dir(previous)
+
+
+def _draw(count: int, seed: int, progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
     """``count`` documents drawn by Hypothesis from :func:`case_data`, deterministic for ``seed``."""
     if count <= 0:
         return []
@@ -151,10 +192,13 @@ def _draw(count: int, seed: int) -> list[dict[str, Any]]:
     def draw(data: dict[str, Any]) -> None:
         if len(drawn) < count:
             drawn.append(data)
+            if progress is not None:
+                progress(1, count)
 
-    while len(drawn) < count:
-        before = len(drawn)
-        draw()
-        if len(drawn) == before:
-            break
+    with _storage_outside_the_working_folder():
+        while len(drawn) < count:
+            before = len(drawn)
+            draw()
+            if len(drawn) == before:
+                break
     return drawn

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cec_advisor.advisor import Advisor
@@ -65,3 +66,20 @@ def test_json_and_html_forms() -> None:
     assert data["outcomes"]["decisions"] == ["commitment", "emphasis", "plan_type", "readiness"]
     page = CliRunner().invoke(main, ["coverage", str(CASES), "-f", "html"]).stdout
     assert page.startswith("<!DOCTYPE html>") and "<script" not in page
+
+
+def test_pyproject_sets_the_rules_and_fail_under(
+    rules_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """[tool.cec-advisor] gives coverage its rules and fail-under (named when it fails the run); --fail-under wins."""
+    path = rules_copy / "step3-direction.yaml"
+    path.write_text(path.read_text() + DEAD_RULE)
+    settings = '[tool.cec-advisor]\nrules = "rules"\n\n[tool.cec-advisor.coverage]\nfail-under = 100\n'
+    (tmp_path / "pyproject.toml").write_text(settings)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["coverage", str(CASES)])
+    assert result.exit_code == 1
+    assert (
+        f"is below 100% (fail-under in {tmp_path / 'pyproject.toml'}); never fired: K9-test-dead-rule" in result.stderr
+    )
+    assert CliRunner().invoke(main, ["coverage", str(CASES), "--fail-under", "50"]).exit_code == 0

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from cec_advisor.cli import main
-from cec_advisor.lint import CHECKS, lint
+from cec_advisor.lint import CHECKS, Finding, lint
+from cec_advisor.reports_ci import github_annotations, sarif
 
-from .conftest import RULES
+from .conftest import CASES, RULES
 
 EXTRA_RULE = """
   - id: {id}
@@ -24,6 +26,19 @@ EXTRA_RULE = """
 {when}
     then:
 {then}
+"""
+
+
+UNUSED_SERVICE = """
+  - id: board-retreat
+    name: Board retreat
+    summary: A retreat.
+    step: 1
+    element: labor-management
+    delivery: [facilitating]
+    handoff: The board plans its own retreats.
+    owner: the board
+    source: "002 Step 1"
 """
 
 
@@ -128,20 +143,7 @@ def test_cec107_unknown_key(rules_copy: Path) -> None:
 def test_cec201_unused_service(rules_copy: Path) -> None:
     """A catalogue service no rule can recommend."""
     path = rules_copy / "services.yaml"
-    path.write_text(
-        path.read_text()
-        + """
-  - id: board-retreat
-    name: Board retreat
-    summary: A retreat.
-    step: 1
-    element: labor-management
-    delivery: [facilitating]
-    handoff: The board plans its own retreats.
-    owner: the board
-    source: "002 Step 1"
-"""
-    )
+    path.write_text(path.read_text() + UNUSED_SERVICE)
     assert "board-retreat is never recommended" in _only(rules_copy, "CEC201")[0].message
 
 
@@ -182,3 +184,109 @@ def test_every_code_is_documented_and_exit_codes() -> None:
     """Every check code has a description; findings exit 1, a bad folder exits 2."""
     assert set(CHECKS) == {f"CEC10{i}" for i in range(8)} | {f"CEC20{i}" for i in range(1, 6)}
     assert CliRunner().invoke(main, ["lint", "/no/such/folder"]).exit_code == 2
+
+
+def test_a_folder_that_is_not_a_rule_base_exits_2(tmp_path: Path) -> None:
+    """`lint cases/` (a folder, but no rule base) is bad input like a missing folder: exit 2, one line."""
+    result = CliRunner().invoke(main, ["lint", str(CASES)])
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {CASES}: not a rule base: it holds neither decisions.yaml nor services.yaml\n"
+
+
+def _never_true_rule(rules: Path, comment: str = "") -> None:
+    """Add K9-test-never, a rule no case can fire (CEC203), with ``comment`` on its id line."""
+    _add_rule(rules, f"K9-test-never{comment}", "focus_on_learning.curriculum: {lt: 1}", "recommend: [data-use]")
+
+
+def test_noqa_on_the_id_line_suppresses_that_code_only(rules_copy: Path) -> None:
+    """`# noqa: CEC203` on a rule's id line hides its CEC203 finding; another code's noqa does not."""
+    _never_true_rule(rules_copy, "  # noqa: CEC204")
+    assert [f.code for f in lint(rules_copy, select=["CEC203"])] == ["CEC203"]
+    _edit(rules_copy / "step3-direction.yaml", "# noqa: CEC204", "# noqa: CEC204, CEC203")
+    assert lint(rules_copy, select=["CEC203"]) == []
+    result = CliRunner().invoke(main, ["lint", str(rules_copy), "--select", "CEC203"])
+    assert result.exit_code == 0 and "No findings." in result.stdout
+
+
+def test_noqa_on_a_service_line_suppresses_cec201(rules_copy: Path) -> None:
+    """CEC201 points at the service's id line in services.yaml, where a noqa comment suppresses it."""
+    path = rules_copy / "services.yaml"
+    path.write_text(path.read_text() + UNUSED_SERVICE)
+    (finding,) = lint(rules_copy, select=["CEC201"])
+    assert finding.line == path.read_text().splitlines().index("  - id: board-retreat") + 1
+    _edit(path, "  - id: board-retreat", "  - id: board-retreat  # noqa: CEC201")
+    assert lint(rules_copy, select=["CEC201"]) == []
+
+
+def test_select_and_ignore_choose_the_checks(rules_copy: Path) -> None:
+    """--select runs only the codes chosen; --ignore leaves codes out; a bad code is a usage error (exit 2)."""
+    _never_true_rule(rules_copy)
+    chosen = CliRunner().invoke(main, ["lint", str(rules_copy), "--select", "CEC203", "-f", "json"])
+    assert chosen.exit_code == 1 and [f["code"] for f in json.loads(chosen.stdout)] == ["CEC203"]
+    ignored = CliRunner().invoke(main, ["lint", str(rules_copy), "--select", "CEC201,CEC203", "--ignore", "CEC203"])
+    assert ignored.exit_code == 0 and "No findings." in ignored.stdout
+    bad = CliRunner().invoke(main, ["lint", str(rules_copy), "--ignore", "CEC999"])
+    assert bad.exit_code == 2 and "'CEC999' matches no check code" in bad.stderr
+    loading = CliRunner().invoke(main, ["lint", str(rules_copy), "--ignore", "CEC1"])
+    assert loading.exit_code == 2 and "CEC1xx findings (a rule base that does not load) are always reported" in (
+        loading.stderr
+    )
+
+
+def test_pyproject_chooses_the_rules_and_the_checks(
+    rules_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """[tool.cec-advisor] in the nearest pyproject.toml gives lint its rules folder and select / ignore."""
+    _never_true_rule(rules_copy)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.cec-advisor]\nrules = "rules"\n\n[tool.cec-advisor.lint]\nselect = ["CEC203"]\n'
+    )
+    work = tmp_path / "sub" / "folder"
+    work.mkdir(parents=True)
+    monkeypatch.chdir(work)
+    result = CliRunner().invoke(main, ["lint", "-f", "json"])
+    assert result.exit_code == 1, result.output
+    assert [(f["code"], Path(f["file"]).name) for f in json.loads(result.stdout)] == [
+        ("CEC203", "step3-direction.yaml")
+    ]
+    assert CliRunner().invoke(main, ["lint", "--select", "CEC201"]).exit_code == 0  # the option wins
+    (tmp_path / "pyproject.toml").write_text('[tool.cec-advisor]\nrules = "rules"\nlint = {ignore = ["CEC203"]}\n')
+    assert CliRunner().invoke(main, ["lint", "--select", "CEC201,CEC203"]).exit_code == 0
+
+
+def test_github_annotations(rules_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--format github prints one ::error workflow command per finding, file relative to the checkout, escaped."""
+    _never_true_rule(rules_copy)
+    monkeypatch.chdir(rules_copy.parent)
+    result = CliRunner().invoke(main, ["lint", "rules", "--select", "CEC203", "-f", "github"])
+    assert result.exit_code == 1
+    (line,) = result.stdout.splitlines()
+    assert line.startswith("::error file=rules/step3-direction.yaml,line=")
+    assert ",title=CEC203 condition that can never be true::K9-test-never can never fire" in line
+    odd = Finding("CEC201", "a,b:c.yaml", None, "50% done\nnext line")
+    assert github_annotations([odd]) == (
+        "::error file=a%2Cb%3Ac.yaml,title=CEC201 service no rule can recommend::50%25 done%0Anext line\n"
+    )
+
+
+def test_sarif_log(rules_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--format sarif writes a SARIF 2.1.0 log: every check code a rule of the driver, each result at file and line."""
+    _never_true_rule(rules_copy)
+    monkeypatch.chdir(rules_copy.parent)
+    result = CliRunner().invoke(main, ["lint", "rules", "--select", "CEC203", "-f", "sarif"])
+    assert result.exit_code == 1
+    log = json.loads(result.stdout)
+    assert log["version"] == "2.1.0" and log["$schema"].endswith("sarif-2.1.0.json")
+    (run,) = log["runs"]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "cec-advisor" and [r["id"] for r in driver["rules"]] == list(CHECKS)
+    (found,) = run["results"]
+    assert found["ruleId"] == "CEC203" and driver["rules"][found["ruleIndex"]]["id"] == "CEC203"
+    assert "K9-test-never can never fire" in found["message"]["text"]
+    place = found["locations"][0]["physicalLocation"]
+    assert place["artifactLocation"] == {"uri": "rules/step3-direction.yaml", "uriBaseId": "%SRCROOT%"}
+    text = (rules_copy / "step3-direction.yaml").read_text().splitlines()
+    assert "K9-test-never" in text[place["region"]["startLine"] - 1]
+    outside = json.loads(sarif([Finding("CEC201", "/elsewhere/services.yaml", None, "x")]))
+    location = outside["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location == {"artifactLocation": {"uri": "file:///elsewhere/services.yaml"}}
