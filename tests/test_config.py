@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,7 @@ from cec_advisor.cli import main
 from cec_advisor.config import Config, load_config
 from cec_advisor.errors import LocatedError
 
-from .conftest import CASES
+from .conftest import CASES, ROOT
 
 FULL = """\
 [project]
@@ -115,3 +118,10 @@ def test_a_bad_setting_stops_the_command_with_exit_2(tmp_path: Path, monkeypatch
             f"Error: {tmp_path / 'pyproject.toml'}:2: tool.cec-advisor.coverage.fail-under: "
             "must be a number from 0 to 100, not true or false\n"
         )
+
+
+def test_reading_the_configuration_stays_light() -> None:
+    """config loads no third-party module (no pydantic, YAML, click or engine): every command may read it first."""
+    probe = "import sys, cec_advisor.config; print(sorted({m.split('.')[0] for m in sys.modules}))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert not {"pydantic", "yaml", "click", "durable"} & set(ast.literal_eval(result.stdout))
