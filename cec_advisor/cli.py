@@ -92,11 +92,18 @@ EXIT_CODES = {
 
 
 def reports_errors(command: F) -> F:
-    """Print the advisor's errors as one ``Error:`` line and exit with their code; never a traceback."""
+    """Print the advisor's errors as one ``Error:`` line and exit with their code; never a traceback.
+
+    A command's ``rules_dir`` left unset comes from ``[tool.cec-advisor] rules`` in the nearest pyproject.toml.
+    """
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
+            if "rules_dir" in kwargs and kwargs["rules_dir"] is None:
+                from cec_advisor.config import load_config
+
+                kwargs["rules_dir"] = load_config().rules  # [tool.cec-advisor] rules, when --rules is not given
             return command(*args, **kwargs)
         except CecError as exc:
             _echo(printable(f"Error: {exc}", one_line=True), err=True)
@@ -789,8 +796,8 @@ def lint_command(rules_dir: Path | None, fmt: str, select: str | None, ignore: s
         _echo(sarif(chosen), nl=False)
     else:
         for finding in chosen:
-            _echo(str(finding))
-        _echo(f"{len(chosen)} finding(s)" if chosen else "No findings.")
+            _echo(str(finding), role="warn")
+        _echo(f"{len(chosen)} finding(s)" if chosen else "No findings.", role="fail" if chosen else "ok")
     if chosen:
         sys.exit(1)
 
@@ -867,10 +874,11 @@ def gaps(count: int, per_decision: int, seed: int, out_dir: Path, fmt: str, rule
     type=OutputPath(path_type=Path, dir_okay=False),
     help="Also write a JUnit XML report to this file (atomically), for CI.",
 )
+@click.option("--quiet", "-q", is_flag=True, help="Print only the failures and the closing count.")
 @rules_option
 @reports_errors
 def test_command(
-    cases_dir: Path | None, keyword: str, fmt: str, junit_file: Path | None, rules_dir: Path | None
+    cases_dir: Path | None, keyword: str, fmt: str, junit_file: Path | None, quiet: bool, rules_dir: Path | None
 ) -> None:
     """Run the per-rule YAML test cases (the same files pytest runs) and report each.
 
@@ -892,8 +900,10 @@ def test_command(
     results = []
     for result in run_rule_cases(Advisor(rules_dir), selected):
         results.append(result)
-        if fmt == "text":
-            _echo(f"{'pass' if result.passed else 'FAIL'} {result.case.test_id}")
+        if fmt == "text" and not (quiet and result.passed):
+            _echo(
+                f"{'pass' if result.passed else 'FAIL'} {result.case.test_id}", role="ok" if result.passed else "fail"
+            )
             for problem in result.problems:
                 _echo(f"     {problem}")
     failed = sum(1 for result in results if not result.passed)
@@ -907,7 +917,7 @@ def test_command(
             }
         )
     else:
-        _echo(f"{len(results) - failed} passed, {failed} failed")
+        _echo(f"{len(results) - failed} passed, {failed} failed", role="fail" if failed else "ok")
     if junit_file is not None:
         write_atomic(junit_file, junit_xml(results))
     if not selected:

@@ -171,3 +171,37 @@ def test_readme_says_which_commands_take_rules() -> None:
     for name, command in main.commands.items():
         options = {opt for param in command.params for opt in getattr(param, "opts", [])}
         assert ("--rules" in options) is (name not in ("lint", "generate")), name
+
+
+def test_pyproject_chooses_the_rule_base(tmp_path: Path, rules_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`[tool.cec-advisor] rules` in the nearest pyproject.toml is the rule base of every command; --rules wins."""
+    services = rules_copy / "services.yaml"
+    services.write_text(
+        services.read_text(encoding="utf-8").replace(
+            "name: Comprehensive Union Leadership Development and Training", "name: Union Leaders Programme (local)"
+        ),
+        encoding="utf-8",
+    )
+    project = tmp_path / "project"
+    (project / "sub").mkdir(parents=True)
+    (project / "pyproject.toml").write_text(f'[tool.cec-advisor]\nrules = "{rules_copy}"\n')
+    monkeypatch.chdir(project / "sub")
+    listed = CliRunner().invoke(main, ["services"])
+    assert listed.exit_code == 0 and "Union Leaders Programme (local)" in listed.stdout
+    shipped = CliRunner().invoke(main, ["services", "--rules", str(Path(__file__).resolve().parent.parent / "rules")])
+    assert "Union Leaders Programme (local)" not in shipped.stdout
+    (project / "pyproject.toml").write_text("[tool.cec-advisor]\nrules = 5\n")
+    bad = CliRunner().invoke(main, ["plan", str(STEADY)])
+    assert bad.exit_code == 2 and bad.stderr.startswith(
+        f"Error: {project / 'pyproject.toml'}:2: tool.cec-advisor.rules"
+    )
+
+
+def test_rule_case_runner_quiet_and_colour() -> None:
+    """`test -q` prints only failures and the count; with colour on, pass is green and the count too."""
+    quiet = CliRunner().invoke(main, ["test", "-q", "-k", "K7-deadline"])
+    assert quiet.exit_code == 0 and quiet.stdout.splitlines() == ["2 passed, 0 failed"]
+    coloured = CliRunner().invoke(main, ["--color", "always", "test", "-k", "K7-deadline"], color=True)
+    assert "\x1b[32mpass K7-deadline" in coloured.stdout
+    plain = CliRunner().invoke(main, ["--color", "never", "test", "-k", "K7-deadline"], color=True)
+    assert "\x1b[" not in plain.stdout
