@@ -248,6 +248,16 @@ def case_problems(path: Path, service_ids: Iterable[str] = ()) -> list[CaseFileE
     return []
 
 
+RULE_BASE_FORMATS = ("cec-rules/", "cec-services/", "cec-decisions/")
+
+
+def _format_hint(found: object) -> str:
+    """A pointer to the right command when a rule-base file is given where a case file belongs."""
+    if isinstance(found, str) and found.startswith(RULE_BASE_FORMATS):
+        return " (this is a rule-base file: check it with `cec-advisor lint`)"
+    return ""
+
+
 def case_from_data(data: Any, locator: Locator, service_ids: Iterable[str] = ()) -> Case:
     """Validate parsed case data; problems are reported at their line in ``locator.file``."""
     if not isinstance(data, dict):
@@ -260,7 +270,7 @@ def case_from_data(data: Any, locator: Locator, service_ids: Iterable[str] = ())
             locator.file,
             locator.line_of(("format",)),
             "format",
-            f"{data['format']!r} is not supported; expected {CASE_FORMAT}",
+            f"{data['format']!r} is not supported; expected {CASE_FORMAT}{_format_hint(data['format'])}",
         )
     case = validate_model(Case, data, locator, CaseFileError)
     known = set(service_ids)

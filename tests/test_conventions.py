@@ -205,3 +205,11 @@ def test_rule_case_runner_quiet_and_colour() -> None:
     assert "\x1b[32mpass K7-deadline" in coloured.stdout
     plain = CliRunner().invoke(main, ["--color", "never", "test", "-k", "K7-deadline"], color=True)
     assert "\x1b[" not in plain.stdout
+
+
+def test_a_rule_file_given_as_a_case_points_to_lint() -> None:
+    """`validate rules/services.yaml` says it is a rule-base file and names the command that checks one."""
+    rules = Path(__file__).resolve().parent.parent / "rules"
+    result = CliRunner().invoke(main, ["validate", str(rules / "services.yaml")])
+    assert result.exit_code == 2
+    assert "this is a rule-base file: check it with `cec-advisor lint`" in result.stderr
