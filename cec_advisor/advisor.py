@@ -9,10 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from cec_advisor.case import Case, load_case
-from cec_advisor.engine import Engine, RunResult
+from cec_advisor.engine import Engine
 from cec_advisor.facts import case_facts
 from cec_advisor.plan import Plan, build_plan
 from cec_advisor.rulebase import RuleBase, load_rulebase
+from cec_advisor.trace import RunResult
 
 
 class Advisor:

@@ -12,12 +12,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cec_advisor.advisor import Advisor
 from cec_advisor.case import INDICATOR_MEANS, Case, case_from_data, with_changes
 from cec_advisor.catalogue_view import recommending_rules
-from cec_advisor.engine import Firing
 from cec_advisor.errors import CecError, LocatedError, UserError
 from cec_advisor.facts import FACT_SCALES, Facts, case_facts
 from cec_advisor.labels import STEP_NAMES
@@ -33,8 +31,12 @@ from cec_advisor.rulebase import (
     holds,
 )
 from cec_advisor.scales import UNKNOWN, Scalar, yaml_word
+from cec_advisor.trace import Firing
 from cec_advisor.validation import suggest
 from cec_advisor.yamlsource import Locator, SafeComposer, parse_yaml
+
+if TYPE_CHECKING:  # why-not and what-if are handed an advisor; only they run the engine (explain_text loads no durable)
+    from cec_advisor.advisor import Advisor
 
 ORDERING_DECISIONS = (
     "commitment_milestone",

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 from cec_advisor.case import INDICATOR_GROUPS, Case
 from cec_advisor.catalogue import ELEMENTS
-from cec_advisor.engine import Firing, RuleWarning, RunResult
 from cec_advisor.facts import Facts
 from cec_advisor.rulebase import SERVICE_DECISION, RuleBase, fill_placeholders
 from cec_advisor.scales import UNKNOWN, Scalar
 from cec_advisor.schedule import ScheduleInput, schedule
+from cec_advisor.trace import Firing, RuleWarning, RunResult
 
 PLAN_FORMAT = "cec-plan/1"
 CONTENT_STEP = 5
