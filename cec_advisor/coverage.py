@@ -22,7 +22,7 @@ from cec_advisor.batch import collect_case_files
 from cec_advisor.errors import CecError
 from cec_advisor.facts import Facts, case_facts
 from cec_advisor.rulebase import SERVICE_DECISION, DecisionTest, FactTest, Rule, holds
-from cec_advisor.scales import UNKNOWN
+from cec_advisor.scales import UNKNOWN, one_of
 from cec_advisor.trace import RunResult
 
 OUTCOME_DECISIONS = ("commitment", "emphasis", "plan_type", "readiness")
@@ -167,7 +167,7 @@ def _group_check(group: tuple[tuple[FactTest, ...], ...]) -> Any:
 def _decision_check(test: DecisionTest) -> Any:
     def check(_: Facts, result: RunResult) -> bool:
         values = result.all_values(test.decision)
-        found = any(v == w and type(v) is type(w) for v in values for w in test.values)
+        found = any(one_of(v, test.values) for v in values)
         return found != test.negated
 
     return check

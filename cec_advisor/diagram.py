@@ -14,6 +14,7 @@ from html import escape
 
 from cec_advisor.labels import show_value
 from cec_advisor.plan import Plan
+from cec_advisor.scales import same_value
 
 COLUMNS = (
     ("commitment", 1, "Commitment"),
@@ -70,7 +71,7 @@ def build_diagram(plan: Plan) -> PathDiagram:
                 f"{decision}_{_slug(value)}",
                 f"{title}: {show_value(value)}",
                 step,
-                value == taken_value and type(value) is type(taken_value),
+                same_value(value, taken_value),
             )
             for value in outcome.options
         )

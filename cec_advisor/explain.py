@@ -30,7 +30,7 @@ from cec_advisor.rulebase import (
     fill_placeholders,
     holds,
 )
-from cec_advisor.scales import UNKNOWN, Scalar, yaml_word
+from cec_advisor.scales import UNKNOWN, Scalar, one_of, same_value, yaml_word
 from cec_advisor.trace import Firing
 from cec_advisor.validation import suggest
 from cec_advisor.yamlsource import Locator, SafeComposer, parse_yaml
@@ -182,7 +182,7 @@ class _Prover:
         return [
             f
             for f in self.plan.trace
-            if any(d == decision and v == value and type(v) is type(value) for d, v in _concluded(f, self.rulebase))
+            if any(d == decision and same_value(v, value) for d, v in _concluded(f, self.rulebase))
         ]
 
     def firing_node(self, firing: Firing, claim: str, seen: frozenset[str]) -> ProofNode:
@@ -439,7 +439,7 @@ def _blocker(rule: Rule, facts: Facts, plan: Plan, service_id: str) -> Blocker:
             return Blocker(rule.id, rule.title, f"one of: {needed}", actual)
     for decision_test in rule.when.decisions:
         concluded = _values(plan, decision_test.decision)
-        found = any(any(v == c and type(v) is type(c) for c in concluded) for v in decision_test.values)
+        found = any(one_of(v, concluded) for v in decision_test.values)
         if found == decision_test.negated:
             name, values = decision_test.decision, decision_test.values
             actual = " and ".join(yaml_word(v) for v in concluded) or "not concluded"
@@ -744,7 +744,7 @@ def what_if(advisor: Advisor, case: Case, changes: list[Change]) -> tuple[WhatIf
     stopped = [r for r in dict.fromkeys(fired_before) if r not in fired_after]
     decisions = []
     for outcome_before, outcome_after in zip(before.decisions, after.decisions, strict=True):
-        if outcome_before.value != outcome_after.value or type(outcome_before.value) is not type(outcome_after.value):
+        if not same_value(outcome_before.value, outcome_after.value):
             decisions.append(
                 DecisionDiff(
                     outcome_before.decision,

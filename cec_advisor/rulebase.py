@@ -33,7 +33,7 @@ from cec_advisor.catalogue import ELEMENTS, Catalogue, load_catalogue
 from cec_advisor.errors import RuleFileError, UserError
 from cec_advisor.facts import FACT_SCALES
 from cec_advisor.fileio import NotARegularFileError, read_regular
-from cec_advisor.scales import UNKNOWN, Scalar, Scale, yaml_word
+from cec_advisor.scales import UNKNOWN, Scalar, Scale, one_of, yaml_word
 from cec_advisor.validation import NonEmpty, suggest, validate_model
 from cec_advisor.wording import phrase
 from cec_advisor.yamlsource import Locator, PathKey, YamlDocument, read_yaml
@@ -456,7 +456,7 @@ class _RuleChecker:
                     )
                 excluded = self.scale_values(label, scale, operand, at)
                 everything = (*finite, *(() if scale.required else (UNKNOWN,)))
-                remaining = tuple(v for v in everything if not _contains(excluded, v))
+                remaining = tuple(v for v in everything if not one_of(v, excluded))
                 if not remaining:
                     raise self.fail(at, label, "this test can never hold: it excludes every value", code="CEC203")
                 return FactTest(path, "in", remaining)
@@ -577,7 +577,7 @@ def reads(condition: Condition, then: ThenModel) -> tuple[str, ...]:
 def holds(test: FactTest, value: Any) -> bool:
     """Whether a fact test holds for a known value (``unknown`` included)."""
     if test.op == "in":
-        return any(v == value and type(v) is type(value) for v in test.values)
+        return one_of(value, test.values)
     if value == UNKNOWN or isinstance(value, bool) or not isinstance(value, (int, float)):
         return False
     bound = test.values[0]
@@ -591,11 +591,6 @@ def fact_tests(rule: Rule) -> Iterator[FactTest]:
     for group in rule.when.any_groups:
         for option in group:
             yield from option
-
-
-def _contains(values: tuple[Scalar, ...], item: Scalar) -> bool:
-    """Membership that keeps ``True`` and ``1`` apart."""
-    return any(v == item and type(v) is type(item) for v in values)
 
 
 def fill_placeholders(text: str, facts: Mapping[str, Any], services: Mapping[str, str] | None = None) -> str:

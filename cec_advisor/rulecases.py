@@ -27,6 +27,7 @@ from cec_advisor.advisor import Advisor
 from cec_advisor.case import case_from_data, with_changes
 from cec_advisor.errors import CaseFileError, CecError, RuleFileError, UserError
 from cec_advisor.rulebase import NonEmpty
+from cec_advisor.scales import same_value
 from cec_advisor.validation import validate_model
 from cec_advisor.yamlsource import Locator, read_yaml
 
@@ -189,7 +190,7 @@ def check_rule_case(advisor: Advisor, loaded: LoadedRuleCase) -> list[str]:
     problems += [f"service {s} is not marked requested" for s in expected.requested if s not in requested]
     for decision, value in expected.decisions.items():
         actual = plan.value(decision)
-        if actual != value or type(actual) is not type(value):
+        if not same_value(actual, value):
             problems.append(f"{decision} is {actual!r}, expected {value!r}")
     open_decisions = {q.decision for q in plan.undetermined}
     problems += [f"{d} is not reported undetermined" for d in expected.undetermined if d not in open_decisions]

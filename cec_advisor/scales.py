@@ -4,11 +4,14 @@ A :class:`Scale` validates one case-file value exactly (``True`` is not ``1``,
 ``"3"`` is not ``3``), produces the message that lists what is allowed, and is
 attached to the pydantic field it guards. The rule loader reads the same
 scales back, so case files and rule files can never disagree on a value set.
+:func:`same_value` and :func:`one_of` are the one way values are compared, with
+the same exactness, wherever rules, plans and explanations test them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -21,6 +24,16 @@ UNKNOWN = "unknown"
 
 ScaleKind = Literal["enum", "bool", "int", "number", "code", "service"]
 Scalar = str | int | float | bool
+
+
+def same_value(a: object, b: object) -> bool:
+    """Equality of fact and decision values that keeps their type: ``True`` is not ``1``, ``1`` is not ``1.0``."""
+    return a == b and type(a) is type(b)
+
+
+def one_of(value: object, values: Iterable[object]) -> bool:
+    """Whether ``value`` is among ``values`` by :func:`same_value`."""
+    return any(same_value(value, v) for v in values)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cec_advisor.scales import Scalar
+from cec_advisor.scales import Scalar, same_value
 
 
 @dataclass(frozen=True)
@@ -64,4 +64,4 @@ class RunResult:
 
     def concluders(self, decision: str, value: Scalar) -> list[str]:
         """The rules that concluded ``decision = value``, in firing order."""
-        return [rule for found, rule in self.values.get(decision, []) if found == value and type(found) is type(value)]
+        return [rule for found, rule in self.values.get(decision, []) if same_value(found, value)]

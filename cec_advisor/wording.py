@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cec_advisor.case import ENTRY_POINTS, INDICATOR_MEANS
-from cec_advisor.scales import UNKNOWN, Scalar, yaml_word
+from cec_advisor.scales import UNKNOWN, Scalar, same_value, yaml_word
 
 if TYPE_CHECKING:
     from cec_advisor.plan import Plan
@@ -312,7 +312,7 @@ def phrase(path: str, value: Scalar, services: Mapping[str, str] | None = None) 
         return NOT_RATED
     table = FACT_PHRASES.get(path) or DECISION_PHRASES.get(path)
     if table is not None:
-        found = next((words for key, words in table.items() if key == value and type(key) is type(value)), None)
+        found = next((words for key, words in table.items() if same_value(key, value)), None)
         if found is not None:
             return found
     if isinstance(value, str) and value == UNKNOWN:

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from cec_advisor.case import parse_case
 from cec_advisor.cli import main
 from cec_advisor.errors import CaseFileError
-from cec_advisor.scales import UNKNOWN
+from cec_advisor.scales import UNKNOWN, one_of, same_value
 
 MINIMAL = b"format: cec-case/1\nid: tiny\nname: Tiny\nlevel: school\n"
 
@@ -138,3 +138,10 @@ def test_quoted_yes_is_text_and_true_is_a_boolean() -> None:
     """A quoted 'yes' is text (refused by a yes/no fact's scale, as any text is); true is the boolean."""
     assert _error("grant: {sig: 'yes'}\n").problem.startswith("'yes' is not allowed; expected true | false")
     assert parse_case(MINIMAL + b"grant: {sig: TRUE}\n", "c.yaml").grant.sig is True
+
+
+def test_values_compare_with_their_type() -> None:
+    """same_value and one_of keep True apart from 1 and 1 from 1.0, as case and rule files do."""
+    assert same_value("low", "low") and same_value(3, 3) and same_value(True, True)
+    assert not same_value(True, 1) and not same_value(1, 1.0) and not same_value("3", 3)
+    assert one_of(2, (True, 2.0, 2)) and not one_of(1, (True, 1.0, "1"))

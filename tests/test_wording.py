@@ -16,7 +16,7 @@ from cec_advisor.facts import FACT_SCALES
 from cec_advisor.render.html import render_html
 from cec_advisor.render.markdown import render_markdown
 from cec_advisor.rulebase import ELEMENT_DECISION, SERVICE_DECISION, Rule, RuleBase, fill_placeholders, holds
-from cec_advisor.scales import UNKNOWN, Scalar
+from cec_advisor.scales import UNKNOWN, Scalar, one_of
 from cec_advisor.wording import DECISION_LABELS, DECISION_PHRASES, FACT_LABELS, FACT_PHRASES, label, phrase
 
 from .conftest import CASES, SAMPLE_CASES
@@ -119,15 +119,11 @@ def test_every_enumerated_value_is_in_the_phrase_table(advisor: Advisor) -> None
     for path, scale in FACT_SCALES.items():
         if scale.kind in ("enum", "bool"):
             table = FACT_PHRASES.get(path, {})
-            missing += [f"{path}={v!r}" for v in _domain(path, advisor.rulebase) if not _has(table, v)]
+            missing += [f"{path}={v!r}" for v in _domain(path, advisor.rulebase) if not one_of(v, table)]
     for decision in advisor.rulebase.decisions.values():
         table = DECISION_PHRASES.get(decision.id, {})
-        missing += [f"{decision.id}={v!r}" for v in decision.values if not _has(table, v)]
+        missing += [f"{decision.id}={v!r}" for v in decision.values if not one_of(v, table)]
     assert not missing, missing
-
-
-def _has(table: dict[Scalar, str], value: Scalar) -> bool:
-    return any(key == value and type(key) is type(value) for key in table)
 
 
 def test_every_fact_path_and_decision_has_a_label(advisor: Advisor) -> None:
@@ -160,7 +156,7 @@ def _admissible(rule: Rule, path: str, rulebase: RuleBase) -> list[Scalar]:
     if path in rulebase.decisions or path in (SERVICE_DECISION, ELEMENT_DECISION):
         for test in rule.when.decisions:
             if test.decision == path and not test.negated:
-                values = [v for v in values if any(v == x and type(v) is type(x) for x in test.values)]
+                values = [v for v in values if one_of(v, test.values)]
         return values
     for fact_test in rule.when.facts:
         if fact_test.path == path:
