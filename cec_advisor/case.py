@@ -40,10 +40,9 @@ INDICATOR_GROUPS: dict[str, tuple[str, ...]] = {
     "focus": ("L", "M", "N", "O", "P"),
 }
 """Appendix C indicator groups, in the order the spec lists them."""
-INDICATOR_MEANS: dict[str, tuple[str, ...]] = {
-    **INDICATOR_GROUPS,
-    "overall": tuple(letter for letters in INDICATOR_GROUPS.values() for letter in letters),
-}
+INDICATORS = tuple(letter for letters in INDICATOR_GROUPS.values() for letter in letters)
+"""The Appendix C indicators, A to P in order (the fields of :class:`FocusOnLearning`)."""
+INDICATOR_MEANS: dict[str, tuple[str, ...]] = {**INDICATOR_GROUPS, "overall": INDICATORS}
 """Every derived mean fact (``focus_on_learning.<name>``) and the indicators it averages."""
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from cec_advisor.case import CASE_FORMAT, ENTRY_POINTS, INDICATOR_MEANS, Case, case_from_data
+from cec_advisor.case import CASE_FORMAT, ENTRY_POINTS, INDICATOR_MEANS, INDICATORS, Case, case_from_data
 from cec_advisor.errors import CaseFileError
 from cec_advisor.facts import FACT_SCALES
 from cec_advisor.rulebase import FactTest, Rule, RuleBase, fact_tests, holds
@@ -40,7 +40,6 @@ ASSESSED = "focus_on_learning.assessed"
 REQUESTED = "request.made"
 SERVICE = "request.service"
 ENTRY = "entry_points"
-LETTERS = tuple("ABCDEFGHIJKLMNOP")
 
 QUESTIONS: dict[str, str] = {
     "id": "Case id (lowercase letters, digits and '-', e.g. riverside-42)",
@@ -144,7 +143,7 @@ class Interview:
             return first.problem if first.field in (None, question.path) else f"{first.field}: {first.problem}"
         self.answers = answers
         if question.path == ASSESSED and value is False:
-            self.answers.update({f"focus_on_learning.{x}": UNKNOWN for x in LETTERS})
+            self.answers.update({f"focus_on_learning.{x}": UNKNOWN for x in INDICATORS})
         if question.path == REQUESTED and value is False:
             self.answers.update({SERVICE: UNKNOWN, "request.deadline_months": UNKNOWN})
         return None

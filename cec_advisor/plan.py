@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cec_advisor.case import INDICATOR_GROUPS, Case
+from cec_advisor.case import INDICATOR_GROUPS, INDICATORS, Case
 from cec_advisor.catalogue import ELEMENTS
 from cec_advisor.facts import Facts
 from cec_advisor.rulebase import SERVICE_DECISION, RuleBase, fill_placeholders
@@ -217,7 +217,7 @@ def build_plan(case: Case, facts: Facts, result: RunResult, rulebase: RuleBase) 
             for d in rulebase.decisions.values()
         ),
         greatest_areas_of_need=needs,
-        weakest_indicators=tuple(name for name in "ABCDEFGHIJKLMNOP" if facts.get(f"focus_on_learning.{name}") == 1),
+        weakest_indicators=tuple(name for name in INDICATORS if facts.get(f"focus_on_learning.{name}") == 1),
         capacity=capacity,
         capacity_assumed=assumed,
         services=tuple(services),

@@ -30,7 +30,7 @@ try:
 except ImportError:  # the optional extra is left out of a consultant's install
     raise UserError(HYPOTHESIS_MISSING) from None
 
-from cec_advisor.case import ENTRY_POINTS, Case  # noqa: E402 (after the check that Hypothesis is there)
+from cec_advisor.case import ENTRY_POINTS, INDICATORS, Case  # noqa: E402 (after the check that Hypothesis is there)
 from cec_advisor.facts import FACT_SCALES  # noqa: E402
 from cec_advisor.scales import UNKNOWN, Scale  # noqa: E402
 
@@ -93,7 +93,7 @@ def case_data(draw: st.DrawFn, identity: bool = True) -> dict[str, Any]:
         "context": draw(_block("context", ["strategic_plan", "whole_child_needs", "capacity", "teacher_evaluation"])),
     }
     if draw(st.booleans()):
-        data["focus_on_learning"] = draw(_block("focus_on_learning", list("ABCDEFGHIJKLMNOP")))
+        data["focus_on_learning"] = draw(_block("focus_on_learning", list(INDICATORS)))
     if draw(st.booleans()):
         request: dict[str, Any] = {"service": draw(st.sampled_from(SERVICES_REQUESTABLE))}
         months = draw(st.one_of(st.none(), st.integers(0, 120)))

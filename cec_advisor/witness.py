@@ -18,7 +18,7 @@ import random
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from cec_advisor.case import INDICATOR_MEANS, Case, case_from_data
+from cec_advisor.case import INDICATOR_MEANS, INDICATORS, Case, case_from_data
 from cec_advisor.errors import CaseFileError
 from cec_advisor.facts import FACT_SCALES, Facts, case_facts
 from cec_advisor.rulebase import FactTest, holds
@@ -60,7 +60,7 @@ NEUTRAL_CASE: dict[str, Any] = {
         "history_of_low_achievement": False,
         "systemic_failure": False,
     },
-    "focus_on_learning": dict.fromkeys("ABCDEFGHIJKLMNOP", 3),
+    "focus_on_learning": dict.fromkeys(INDICATORS, 3),
     "grant": {"sig": False},
     "context": {
         "strategic_plan": "current",

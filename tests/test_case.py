@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cec_advisor.case import parse_case
+from cec_advisor.case import INDICATORS, FocusOnLearning, parse_case
 from cec_advisor.cli import main
 from cec_advisor.errors import CaseFileError
 from cec_advisor.scales import UNKNOWN, one_of, same_value
+from cec_advisor.wording import INDICATOR_NAMES
 
 MINIMAL = b"format: cec-case/1\nid: tiny\nname: Tiny\nlevel: school\n"
 
@@ -145,3 +146,10 @@ def test_values_compare_with_their_type() -> None:
     assert same_value("low", "low") and same_value(3, 3) and same_value(True, True)
     assert not same_value(True, 1) and not same_value(1, 1.0) and not same_value("3", 3)
     assert one_of(2, (True, 2.0, 2)) and not one_of(1, (True, 1.0, "1"))
+
+
+def test_indicator_letters_are_declared_once() -> None:
+    """The indicators derived from INDICATOR_GROUPS run A to P and are FocusOnLearning's fields and names."""
+    assert "".join(INDICATORS) == "ABCDEFGHIJKLMNOP"
+    assert tuple(FocusOnLearning.model_fields) == INDICATORS
+    assert tuple(INDICATOR_NAMES) == INDICATORS

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from cec_advisor.case import INDICATORS
 from cec_advisor.cli import main
 
 from .conftest import CASES
@@ -161,7 +162,7 @@ def test_schema_explains_each_indicator() -> None:
     properties = schema["$defs"]["FocusOnLearning"]["properties"]
     assert properties["G"]["title"] == "G: using assessment data to drive instruction"
     assert "Rating: 1 absent" in properties["G"]["description"]
-    assert all(properties[letter]["title"].startswith(f"{letter}: ") for letter in "ABCDEFGHIJKLMNOP")
+    assert all(properties[letter]["title"].startswith(f"{letter}: ") for letter in INDICATORS)
 
 
 def test_readme_says_which_commands_take_rules() -> None:
