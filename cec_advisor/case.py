@@ -13,11 +13,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
 from cec_advisor.errors import CaseFileError
 from cec_advisor.scales import UNKNOWN, Scale, enum
-from cec_advisor.validation import located_all, suggest, validate_model
+from cec_advisor.validation import StrictModel, located_all, suggest, validate_model
 from cec_advisor.yamlsource import Locator, parse_yaml, read_yaml
 
 CASE_FORMAT = "cec-case/1"
@@ -46,13 +46,7 @@ INDICATOR_MEANS: dict[str, tuple[str, ...]] = {**INDICATOR_GROUPS, "overall": IN
 """Every derived mean fact (``focus_on_learning.<name>``) and the indicators it averages."""
 
 
-class _Part(BaseModel):
-    """Base of every case-file mapping: unknown keys are refused, values are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Anchor(_Part):
+class Anchor(StrictModel):
     """One of the three anchors (board, administration)."""
 
     commitment: Commitment = UNKNOWN
@@ -67,7 +61,7 @@ class UnionAnchor(Anchor):
     kind: Annotated[str, enum("union", "association", "representative_group")] = "union"
 
 
-class Anchors(_Part):
+class Anchors(StrictModel):
     """Pathway Step 1: "Do we have a We?" (002)."""
 
     board: Anchor = Anchor()
@@ -78,7 +72,7 @@ class Anchors(_Part):
     interest_based_experience: YesNo = UNKNOWN
 
 
-class Structures(_Part):
+class Structures(StrictModel):
     """Pathway Step 4 collaborative structures (002; 001)."""
 
     district_leadership_team: StructureState = UNKNOWN
@@ -88,7 +82,7 @@ class Structures(_Part):
     team_skills: Annotated[str, enum("low", "developing", "strong")] = UNKNOWN
 
 
-class Culture(_Part):
+class Culture(StrictModel):
     """Trust and leadership."""
 
     trust: Annotated[str, enum("low", "mixed", "high")] = UNKNOWN
@@ -96,7 +90,7 @@ class Culture(_Part):
     leadership_turnover: Annotated[str, enum("low", "medium", "high")] = UNKNOWN
 
 
-class Achievement(_Part):
+class Achievement(StrictModel):
     """Student achievement against the state average, and grant criteria."""
 
     status: Annotated[str, enum("far_below", "below", "near", "above", "far_above")] = UNKNOWN
@@ -105,7 +99,7 @@ class Achievement(_Part):
     systemic_failure: YesNo = UNKNOWN
 
 
-class FocusOnLearning(_Part):
+class FocusOnLearning(StrictModel):
     """002 Appendix C indicators A..P, each rated 1..4 or unknown."""
 
     A: Indicator = UNKNOWN
@@ -126,7 +120,7 @@ class FocusOnLearning(_Part):
     P: Indicator = UNKNOWN
 
 
-class Request(_Part):
+class Request(StrictModel):
     """The "individual district request" entry point (002 Step 2, Appendix D)."""
 
     service: Annotated[str, Scale("service", required=True)]
@@ -136,13 +130,13 @@ class Request(_Part):
     )
 
 
-class Grant(_Part):
+class Grant(StrictModel):
     """School Improvement Grant partnership (000, 001, 003)."""
 
     sig: YesNo = UNKNOWN
 
 
-class Context(_Part):
+class Context(StrictModel):
     """Planning context."""
 
     strategic_plan: Annotated[str, enum("none", "outdated", "current")] = UNKNOWN
@@ -153,7 +147,7 @@ class Context(_Part):
     teacher_evaluation: Annotated[str, enum("none", "compliance", "growth_oriented")] = UNKNOWN
 
 
-class Case(_Part):
+class Case(StrictModel):
     """One district or school: the diagnostic facts a consultant gathered."""
 
     format: Literal["cec-case/1"]

@@ -12,11 +12,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import Field, StrictBool, StrictInt, StrictStr
 
 from cec_advisor.errors import RuleFileError
 from cec_advisor.scales import SERVICE_ID_PATTERN
-from cec_advisor.validation import NonEmpty, suggest, validate_model
+from cec_advisor.validation import NonEmpty, StrictModel, suggest, validate_model
 from cec_advisor.yamlsource import read_yaml
 
 Element = Literal["student-learning", "pedagogy", "profession", "labor-management"]
@@ -26,11 +26,7 @@ DELIVERY_MODES: tuple[str, ...] = ("training", "facilitating", "networking", "me
 IndicatorGroup = Literal["curriculum", "assessment", "differentiation", "focus"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Service(_Strict):
+class Service(StrictModel):
     """One service CEC can offer."""
 
     id: StrictStr = Field(pattern=f"^{SERVICE_ID_PATTERN}$")
@@ -51,7 +47,7 @@ class Service(_Strict):
     """Work that needs board, administration and union at the table; it waits while an anchor refuses (K2)."""
 
 
-class CatalogueFile(_Strict):
+class CatalogueFile(StrictModel):
     """The layout of ``services.yaml``."""
 
     format: Literal["cec-services/1"]

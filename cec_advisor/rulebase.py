@@ -27,14 +27,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+from pydantic import Field, StrictBool, StrictStr
 
 from cec_advisor.catalogue import ELEMENTS, Catalogue, load_catalogue
 from cec_advisor.errors import RuleFileError, UserError
 from cec_advisor.facts import FACT_SCALES
 from cec_advisor.fileio import NotARegularFileError, read_regular
 from cec_advisor.scales import UNKNOWN, Scalar, Scale, one_of, yaml_word
-from cec_advisor.validation import NonEmpty, suggest, validate_model
+from cec_advisor.validation import NonEmpty, StrictModel, suggest, validate_model
 from cec_advisor.wording import phrase
 from cec_advisor.yamlsource import Locator, PathKey, YamlDocument, read_yaml
 
@@ -64,11 +64,7 @@ STEP = Scale("int", low=1, high=5, required=True, meaning="Pathway step")
 SALIENCE = Scale("int", low=0, high=100, required=True, meaning="Higher fires first")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class DecisionModel(_Strict):
+class DecisionModel(StrictModel):
     """One decision the rules conclude."""
 
     id: StrictStr = Field(pattern=DECISION_ID_PATTERN)
@@ -79,20 +75,20 @@ class DecisionModel(_Strict):
     source: StrictStr = Field(min_length=1)
 
 
-class DecisionsFile(_Strict):
+class DecisionsFile(StrictModel):
     """The layout of ``decisions.yaml``."""
 
     format: Literal["cec-decisions/1"]
     decisions: NonEmpty[DecisionModel]
 
 
-class UndeterminedModel(_Strict):
+class UndeterminedModel(StrictModel):
     """A decision the case facts cannot settle (K19)."""
 
     decision: StrictStr
     missing: NonEmpty[StrictStr]
     settle_with: StrictStr
-    settle: dict[StrictStr, StrictStr] = {}
+    settle: dict[StrictStr, StrictStr] = Field(default_factory=dict)
     """Missing facts that another diagnosis settles (fact → service); the rest are ``settle_with``'s."""
 
     def settling_services(self) -> tuple[str, ...]:
@@ -100,10 +96,10 @@ class UndeterminedModel(_Strict):
         return tuple(dict.fromkeys([self.settle_with, *self.settle.values()]))
 
 
-class ThenModel(_Strict):
+class ThenModel(StrictModel):
     """What a rule concludes when it fires."""
 
-    conclude: dict[str, StrictStr | StrictBool] = {}
+    conclude: dict[str, StrictStr | StrictBool] = Field(default_factory=dict)
     recommend: tuple[str, ...] = ()
     recommend_requested: StrictBool = False
     warn: StrictStr | None = None
@@ -118,7 +114,7 @@ class ThenModel(_Strict):
     """The urgency class (K21) of the services this rule recommends or tests (``service: ...``)."""
 
 
-class RuleModel(_Strict):
+class RuleModel(StrictModel):
     """One rule as written in a rule file."""
 
     id: StrictStr = Field(pattern=RULE_ID_PATTERN)
@@ -134,7 +130,7 @@ class RuleModel(_Strict):
     then: ThenModel
 
 
-class RuleFileModel(_Strict):
+class RuleFileModel(StrictModel):
     """The layout of a rule file."""
 
     format: Literal["cec-rules/1"]

@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+from pydantic import Field, StrictBool, StrictStr
 
 from cec_advisor.advisor import Advisor
 from cec_advisor.case import case_from_data, with_changes
 from cec_advisor.errors import CaseFileError, CecError, RuleFileError, UserError
 from cec_advisor.rulebase import NonEmpty
 from cec_advisor.scales import same_value
-from cec_advisor.validation import validate_model
+from cec_advisor.validation import StrictModel, validate_model
 from cec_advisor.yamlsource import Locator, read_yaml
 
 BASE_CASE = "_base.yaml"
@@ -36,27 +36,23 @@ NOTHING_SELECTED = 5
 """The exit code of ``cec-advisor test`` when ``-k`` selects no case: pytest's for "no tests collected"."""
 
 
-class RuleCase(BaseModel):
+class RuleCase(StrictModel):
     """One named case of a rule."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
     name: StrictStr = Field(pattern=r"^(fires|silent)_[a-z0-9_]+$")
-    facts: dict[str, Any] = {}
+    facts: dict[str, Any] = Field(default_factory=dict)
     expect: Literal["fires", "silent"]
     services: tuple[StrictStr, ...] = ()
     requested: tuple[StrictStr, ...] = ()
-    decisions: dict[str, StrictStr | StrictBool] = {}
+    decisions: dict[str, StrictStr | StrictBool] = Field(default_factory=dict)
     undetermined: tuple[StrictStr, ...] = ()
     warnings: tuple[StrictStr, ...] = ()
     needs: tuple[StrictStr, ...] = ()
     order: tuple[StrictStr, ...] = ()
 
 
-class RuleCaseFile(BaseModel):
+class RuleCaseFile(StrictModel):
     """The layout of a rule-case file."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     rule: StrictStr
     cases: NonEmpty[RuleCase]

@@ -11,13 +11,20 @@ import difflib
 from collections.abc import Iterable
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from cec_advisor.errors import LocatedError
 from cec_advisor.yamlsource import Locator, PathKey, dotted
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 ItemT = TypeVar("ItemT")
+
+
+class StrictModel(BaseModel):
+    """Base of every model of a file the advisor reads (case, rule, catalogue, rule case): unknown keys are
+    refused, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _at_least_one(value: tuple[ItemT, ...]) -> tuple[ItemT, ...]:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pydantic import BaseModel
 
+import cec_advisor
 from cec_advisor.case import INDICATORS, FocusOnLearning, parse_case
 from cec_advisor.cli import main
 from cec_advisor.errors import CaseFileError
 from cec_advisor.scales import UNKNOWN, one_of, same_value
+from cec_advisor.validation import StrictModel
 from cec_advisor.wording import INDICATOR_NAMES
 
 MINIMAL = b"format: cec-case/1\nid: tiny\nname: Tiny\nlevel: school\n"
@@ -153,3 +158,17 @@ def test_indicator_letters_are_declared_once() -> None:
     assert "".join(INDICATORS) == "ABCDEFGHIJKLMNOP"
     assert tuple(FocusOnLearning.model_fields) == INDICATORS
     assert tuple(INDICATOR_NAMES) == INDICATORS
+
+
+def test_every_model_of_a_file_is_strict() -> None:
+    """Every pydantic model in the package derives from StrictModel: unknown keys are refused, values frozen."""
+    names = [m.name for m in pkgutil.walk_packages(cec_advisor.__path__, "cec_advisor.")]
+    modules = [importlib.import_module(name) for name in names if not name.endswith("__main__")]
+    models = [
+        value
+        for module in modules
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, BaseModel) and value.__module__ == module.__name__
+    ]
+    assert len(models) > 20
+    assert [m.__qualname__ for m in models if not issubclass(m, StrictModel)] == []
