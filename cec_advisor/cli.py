@@ -703,9 +703,7 @@ def coverage(
     Example: cec-advisor coverage cases/ --fail-under 100
     """
     from cec_advisor.config import load_config
-    from cec_advisor.coverage import measure
-    from cec_advisor.coverage import render_html as render_coverage_html
-    from cec_advisor.coverage import render_text as render_coverage
+    from cec_advisor.coverage import coverage_html, coverage_text, measure
 
     config = load_config()
     threshold = fail_under if fail_under is not None else config.coverage_fail_under
@@ -713,9 +711,9 @@ def coverage(
     if fmt == "json":
         _emit_json(report.as_dict())
     elif fmt == "html":
-        _echo(render_coverage_html(report), nl=False)
+        _echo(coverage_html(report), nl=False)
     else:
-        _echo(render_coverage(report, show_conditions=show_conditions), nl=False)
+        _echo(coverage_text(report, show_conditions=show_conditions), nl=False)
     if threshold is not None and report.rule_percent < threshold:
         source = "" if fail_under is not None else f" (fail-under in {config.file})"
         _echo(

@@ -173,7 +173,7 @@ def _decision_check(test: DecisionTest) -> Any:
     return check
 
 
-def render_text(report: CoverageReport, *, show_conditions: bool = False) -> str:
+def coverage_text(report: CoverageReport, *, show_conditions: bool = False) -> str:
     """A readable coverage report with the outcome matrix."""
     lines = [
         f"Cases: {len(report.cases)} planned, {len(report.errors)} could not be planned",
@@ -207,7 +207,7 @@ def render_text(report: CoverageReport, *, show_conditions: bool = False) -> str
     return "\n".join(lines) + "\n"
 
 
-def render_html(report: CoverageReport) -> str:
+def coverage_html(report: CoverageReport) -> str:
     """The coverage report as a self-contained HTML page."""
     from html import escape
 

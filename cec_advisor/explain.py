@@ -46,7 +46,6 @@ ORDERING_DECISIONS = (
     "horizon",
     "assumed_capacity",
 )
-KEY_DECISIONS = ("commitment", "transformation_possible", "readiness", "emphasis", "plan_type")
 
 
 # ---------------------------------------------------------------- how: the walk

@@ -103,7 +103,7 @@ def case_data(draw: st.DrawFn, identity: bool = True) -> dict[str, Any]:
     return data
 
 
-def case_yaml(data: dict[str, Any]) -> bytes:
+def case_file_bytes(data: dict[str, Any]) -> bytes:
     """Serialise case data as YAML bytes, the way a user would write it."""
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True).encode("utf-8")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from cec_advisor.strategies import case_data, case_yaml
+from cec_advisor.strategies import case_data, case_file_bytes
 
 yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20))
 yaml_values = st.recursive(
@@ -15,4 +15,4 @@ yaml_values = st.recursive(
     max_leaves=20,
 )
 
-__all__ = ["case_data", "case_yaml", "yaml_values"]
+__all__ = ["case_data", "case_file_bytes", "yaml_values"]

@@ -13,7 +13,7 @@ from cec_advisor.case import parse_case
 from cec_advisor.errors import CaseFileError
 from cec_advisor.render.json import render_json
 
-from .strategies import case_data, case_yaml, yaml_values
+from .strategies import case_data, case_file_bytes, yaml_values
 
 ADVISOR = Advisor()
 EXEMPT = {"commitment_work", "diagnosis", "closing"}
@@ -21,7 +21,7 @@ EXEMPT = {"commitment_work", "diagnosis", "closing"}
 
 
 def _plan(data: dict[str, Any]) -> Any:
-    case = parse_case(case_yaml(data), "generated.yaml", ADVISOR.rulebase.catalogue.ids)
+    case = parse_case(case_file_bytes(data), "generated.yaml", ADVISOR.rulebase.catalogue.ids)
     return case, ADVISOR.plan(case)
 
 
@@ -119,6 +119,6 @@ def test_mutated_cases_fail_cleanly(data: dict[str, Any], block: str, key: str) 
     """A valid case with a stray key in a block is refused by name, never with a crash."""
     data[block] = {**data[block], f"x{key}": "value"}
     try:
-        parse_case(case_yaml(data), "mutated.yaml")
+        parse_case(case_file_bytes(data), "mutated.yaml")
     except CaseFileError as exc:
         assert exc.field is not None and exc.field.startswith(block)

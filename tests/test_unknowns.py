@@ -22,15 +22,17 @@ from hypothesis import strategies as st
 from cec_advisor.advisor import Advisor
 from cec_advisor.case import parse_case, with_changes
 from cec_advisor.facts import FACT_SCALES
+from cec_advisor.labels import SUMMARY_DECISIONS
 from cec_advisor.plan import Plan
 from cec_advisor.rulebase import holds
 from cec_advisor.scales import UNKNOWN
 
 from .conftest import SAMPLE_CASES
-from .strategies import case_data, case_yaml
+from .strategies import case_data, case_file_bytes
 
 ADVISOR = Advisor()
-KEY_DECISIONS = ("commitment", "transformation_possible", "readiness", "emphasis", "plan_type", "track")
+SUMMARY_IDS = tuple(decision for decision, _ in SUMMARY_DECISIONS)
+"""The decisions a plan's summary shows."""
 _DERIVED = ("entry_points.", "request.", "focus_on_learning.assessed")
 SETTABLE = tuple(
     path
@@ -44,7 +46,7 @@ SETTABLE = tuple(
 
 
 def _plan(data: dict[str, Any], advisor: Advisor = ADVISOR) -> Plan:
-    return advisor.plan(parse_case(case_yaml(data), "generated.yaml", advisor.rulebase.catalogue.ids))
+    return advisor.plan(parse_case(case_file_bytes(data), "generated.yaml", advisor.rulebase.catalogue.ids))
 
 
 def _reported_open(plan: Plan, decision: str) -> bool:
@@ -58,7 +60,7 @@ def silent_unknowns(data: dict[str, Any], path: str, advisor: Advisor = ADVISOR)
     problems: list[str] = []
     unknown = _plan(with_changes(data, {path: UNKNOWN}), advisor)
     completions = [_plan(with_changes(data, {path: value}), advisor) for value in FACT_SCALES[path].known_values()]
-    for decision in KEY_DECISIONS:
+    for decision in SUMMARY_IDS:
         values = {str(plan.value(decision)) for plan in completions}
         if len(values) > 1 and not _reported_open(unknown, decision):
             found = unknown.value(decision)

@@ -9,6 +9,7 @@ import orjson
 from cec_advisor.plan import PLAN_FORMAT, Plan, Reason
 
 KEY_DECISIONS = ("commitment", "transformation_possible", "readiness", "emphasis", "plan_type")
+"""The decisions the JSON plan carries at its top level, in contract order (docs/pathway.md)."""
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
