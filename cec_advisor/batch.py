@@ -483,7 +483,10 @@ def _reusable(entry: dict[str, Any] | None, source_digest: str, out_dir: Path) -
         for name, digest in outputs.items():
             if hashlib.sha256(read_regular(out_dir / name, 1 << 26)).hexdigest() != digest:
                 return None
-        return _Reused(str(entry["id"]), str(entry["name"]), dict(entry["row"]), outputs)
+        row = {column: entry["row"][column] for column in SUMMARY_COLUMNS}
+        if not all(isinstance(value, str) for value in (*row.values(), *outputs, *outputs.values())):
+            return None  # a damaged or hand-edited record: plan the case again
+        return _Reused(str(entry["id"]), str(entry["name"]), row, outputs)
     except (OSError, KeyError, TypeError, ValueError, AttributeError):
         return None
 

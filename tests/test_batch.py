@@ -336,3 +336,17 @@ def test_quiet_batch_prints_only_errors(tmp_path: Path, corpus: Path) -> None:
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "zz-broken.yaml:4: level: 'county' is not allowed" in result.stderr
+
+
+def test_resume_with_a_damaged_record_plans_again(tmp_path: Path, corpus: Path) -> None:
+    """A hand-edited or damaged manifest line (a row missing columns, lists for strings) is not reused, not a crash."""
+    out = tmp_path / "out"
+    first = run_batch([corpus], out, ("json",))
+    manifest = out / ".cec-advisor-batch.jsonl"
+    lines = manifest.read_text(encoding="utf-8").splitlines()
+    damaged = [json.loads(line) for line in lines[1:3]]
+    damaged[0]["row"] = {"id": "x"}
+    damaged[1]["outputs"] = {"a.json": ["not", "a", "digest"]}
+    manifest.write_text("\n".join([lines[0], *map(json.dumps, damaged), *lines[3:], "{cut sho"]) + "\n")
+    again = run_batch([corpus], out, ("json",), resume=True)
+    assert again.planned == first.planned and again.reused == first.planned - 2
