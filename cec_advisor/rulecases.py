@@ -19,17 +19,19 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, StrictBool, StrictStr
 
-from cec_advisor.advisor import Advisor
 from cec_advisor.case import case_from_data, with_changes
 from cec_advisor.errors import CaseFileError, CecError, RuleFileError, UserError
 from cec_advisor.rulebase import NonEmpty
 from cec_advisor.scales import same_value
 from cec_advisor.validation import StrictModel, validate_model
 from cec_advisor.yamlsource import Locator, read_yaml
+
+if TYPE_CHECKING:  # handed an advisor by the caller; loading the base case (witness) needs no engine
+    from cec_advisor.advisor import Advisor
 
 BASE_CASE = "_base.yaml"
 NOTHING_SELECTED = 5
@@ -146,21 +148,29 @@ def load_rule_cases(directory: Path) -> list[LoadedRuleCase]:
         raise UserError(f"{directory}: not a folder of rule cases: it has no {BASE_CASE}")
     if not files:
         raise UserError(f"{directory}: no rule cases: it holds no rule-case files (<rule-id>.yaml) beside {BASE_CASE}")
-    document = read_yaml(base_path, CaseFileError)
-    base = document.data
-    if not isinstance(base, dict):
-        kind = "a list" if isinstance(base, list) else "a single value"
+    base = load_base_case(directory)
+    loaded = []
+    for parsed, file in load_rule_case_files(directory):
+        for case in parsed.cases:
+            loaded.append(LoadedRuleCase(file, parsed.rule, case, with_changes(base, case.facts)))
+    return loaded
+
+
+def load_base_case(directory: Path) -> dict[str, Any]:
+    """The neutral base case of a folder of rule cases (its ``_base.yaml``), as case data.
+
+    Raises :class:`CaseFileError` for a file that cannot be read or is not a mapping.
+    """
+    document = read_yaml(directory / BASE_CASE, CaseFileError)
+    if not isinstance(document.data, dict):
+        kind = "a list" if isinstance(document.data, list) else "a single value"
         raise CaseFileError(
             document.locator.file,
             document.locator.line_of(()),
             None,
             f"the base case must be a mapping of case keys (a case file), not {kind}",
         )
-    loaded = []
-    for parsed, file in load_rule_case_files(directory):
-        for case in parsed.cases:
-            loaded.append(LoadedRuleCase(file, parsed.rule, case, with_changes(base, case.facts)))
-    return loaded
+    return document.data
 
 
 def check_rule_case(advisor: Advisor, loaded: LoadedRuleCase) -> list[str]:

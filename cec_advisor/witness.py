@@ -3,10 +3,11 @@
 Used by ``lint`` (is this condition ever true? do these two rules overlap?) and
 by the gap analysis. Each fact path tested gets a short list of candidate
 values from its scale (boundary values for wide numeric scales); assignments
-are built into real case data on a neutral base case, validated, flattened
-with :func:`~cec_advisor.facts.case_facts` (so derived facts such as group
-means are honoured), and checked with the same ``holds`` the engine's rules
-mean. The search is exhaustive when the product of candidates is small and a
+are built into real case data on the rule cases' neutral base case
+(:func:`neutral_case`), validated, flattened with
+:func:`~cec_advisor.facts.case_facts` (so derived facts such as group means
+are honoured), and checked with the same ``holds`` the engine's rules mean.
+The search is exhaustive when the product of candidates is small and a
 seeded random sample when it is not, so results are deterministic.
 """
 
@@ -16,12 +17,14 @@ import copy
 import itertools
 import random
 from collections.abc import Iterable, Iterator, Sequence
+from functools import cache
 from typing import Any
 
-from cec_advisor.case import INDICATOR_MEANS, INDICATORS, Case, case_from_data
+from cec_advisor.case import INDICATOR_MEANS, Case, case_from_data
 from cec_advisor.errors import CaseFileError
 from cec_advisor.facts import FACT_SCALES, Facts, case_facts
 from cec_advisor.rulebase import FactTest, holds
+from cec_advisor.rulecases import default_rule_cases_dir, load_base_case
 from cec_advisor.scales import UNKNOWN
 from cec_advisor.yamlsource import Locator
 
@@ -31,45 +34,19 @@ EXHAUSTIVE_LIMIT = 20_000
 SAMPLES = 4_000
 """Assignments tried when sampling."""
 
-NEUTRAL_CASE: dict[str, Any] = {
-    "format": "cec-case/1",
-    "id": "witness",
-    "name": "Witness case",
-    "level": "district",
-    "state": "WI",
-    "entry_points": ["district_request"],
-    "anchors": {
-        "board": {"commitment": "formal"},
-        "administration": {"commitment": "formal"},
-        "union": {"commitment": "formal", "frame": "professional"},
-        "written_agreement": "signed",
-        "relationship": "cooperative",
-        "interest_based_experience": True,
-    },
-    "structures": {
-        "district_leadership_team": "functioning",
-        "school_leadership_teams": "functioning",
-        "instructional_teams": "functioning",
-        "partnership_council": "functioning",
-        "team_skills": "developing",
-    },
-    "culture": {"trust": "mixed", "distributed_leadership": "established", "leadership_turnover": "low"},
-    "achievement": {
-        "status": "near",
-        "trend": "improving",
-        "history_of_low_achievement": False,
-        "systemic_failure": False,
-    },
-    "focus_on_learning": dict.fromkeys(INDICATORS, 3),
-    "grant": {"sig": False},
-    "context": {
-        "strategic_plan": "current",
-        "whole_child_needs": "low",
-        "capacity": 3,
-        "teacher_evaluation": "growth_oriented",
-    },
-}
-"""A case in the middle of every scale, on which witnesses change only what they must."""
+WITNESS_IDENTITY = {"id": "witness", "name": "Witness case"}
+"""The id and name a witness case carries in place of the base case's."""
+
+
+@cache
+def neutral_case() -> dict[str, Any]:
+    """A case in the middle of every scale, on which witnesses change only what they must.
+
+    It is the rule cases' neutral base (``_base.yaml`` of the shipped rule cases), named as a witness: one
+    source for both. Callers copy it before changing it.
+    """
+    return {**load_base_case(default_rule_cases_dir()), **WITNESS_IDENTITY}
+
 
 Condition = tuple[Sequence[FactTest], Sequence[Sequence[Sequence[FactTest]]]]
 """Fact tests that must all hold, and any-groups (each: options, each option: tests that must all hold)."""
@@ -97,7 +74,7 @@ def candidates(path: str, tests: Iterable[FactTest]) -> list[Any]:
 
 def build_case(assignment: dict[str, Any], base: dict[str, Any] | None = None) -> Case | None:
     """Case data with ``assignment`` (fact path → value) applied to the neutral case; ``None`` if invalid."""
-    data = copy.deepcopy(base or NEUTRAL_CASE)
+    data = copy.deepcopy(base or neutral_case())
     for path, value in assignment.items():
         _assign(data, path, value)
     try:
