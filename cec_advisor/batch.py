@@ -167,8 +167,10 @@ class _Worker:
     trace: bool = False
 
     @classmethod
-    def start(cls, rules_dir: Path | None, formats: tuple[str, ...], trace: bool = False) -> None:
-        cls.advisor = Advisor(rules_dir)
+    def start(
+        cls, rules_dir: Path | None, formats: tuple[str, ...], trace: bool = False, advisor: Advisor | None = None
+    ) -> None:
+        cls.advisor = advisor or Advisor(rules_dir)
         cls.formats = formats
         cls.trace = trace
 
@@ -189,10 +191,16 @@ class _Worker:
 
 
 def _outcomes(
-    files: list[str], rules_dir: Path | None, formats: tuple[str, ...], jobs: int, trace: bool = False
+    files: list[str],
+    rules_dir: Path | None,
+    formats: tuple[str, ...],
+    jobs: int,
+    trace: bool = False,
+    advisor: Advisor | None = None,
 ) -> Generator[CaseOutcome, None, None]:
+    """Each file's outcome, in input order: planned here with ``advisor`` (one job) or by worker processes."""
     if jobs <= 1 or len(files) <= 1:
-        _Worker.start(rules_dir, formats, trace)
+        _Worker.start(rules_dir, formats, trace, advisor)
         yield from (_Worker.plan(path) for path in files)
         return
     yield from _Supervisor(files, rules_dir, formats, jobs, trace).run()
@@ -623,15 +631,15 @@ def run_batch(
     files = collect_case_files(sources)
     if not files:
         raise UserError("no case files (*.yaml, *.yml) found")
-    rulebase = Advisor(rules_dir).rulebase  # a bad rule base stops the batch before any worker starts
-    stamp = _batch_stamp(rulebase.digest, formats, trace)
+    advisor = Advisor(rules_dir)  # a bad rule base stops the batch before any worker starts
+    stamp = _batch_stamp(advisor.rulebase.digest, formats, trace)
     with _OutputFolder(out_dir):
         previous = _previous_run(out_dir, stamp) if resume else {}
         digests, clashes = scan_sources(files)
         reused = [_reusable(previous.get(f), d, out_dir) for f, d in zip(files, digests, strict=True)]
         del previous
         unplanned = [f for f, r in zip(files, reused, strict=True) if r is None]
-        planned = _outcomes(unplanned, rules_dir, formats, jobs, trace)
+        planned = _outcomes(unplanned, rules_dir, formats, jobs, trace, advisor)
         report = BatchReport()
         summary: _StreamedFile | None = None
         manifest: _StreamedFile | None = None

@@ -22,5 +22,5 @@ def main() -> None:
         from cec_advisor.cli import main as cli_main
     except MemoryError:
         print(f"Error: out of memory while starting{memory_limit_note()}", file=sys.stderr)
-        sys.exit(1)
+        sys.exit(4)  # the exit code of an internal error or out of memory (cli.INTERNAL_ERROR)
     cli_main()

@@ -5,7 +5,8 @@ durable-rules catches every exception raised in a rule action, a
 Ctrl-C that arrives while an action runs would turn into a failed case and be
 otherwise ignored. :func:`held_interrupts` records such an interrupt and
 raises it once the engine call is over; a second Ctrl-C meanwhile is raised
-at once, so a stuck engine can still be stopped.
+at once, so a stuck engine can still be stopped. File writes use it too, so
+an interrupt never falls between creating a temporary file and renaming it.
 """
 
 from __future__ import annotations
