@@ -65,6 +65,15 @@ rules_option = click.option(
     type=click.Path(path_type=Path, file_okay=False),
     help="Rules directory (default: the rule base shipped with the advisor).",
 )
+format_option = click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Text for people, JSON for tools.",
+)
 trace_option = click.option(
     "--trace",
     is_flag=True,
@@ -305,15 +314,7 @@ def batch(
 
 @main.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Text for people, JSON for tools.",
-)
+@format_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only the problems (and the closing count).")
 @rules_option
 @reports_errors
@@ -377,15 +378,7 @@ def schema(output: Path | None, rules_dir: Path | None) -> None:
 
 @main.command()
 @click.argument("service_id", required=False)
-@click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Text for people, JSON for tools.",
-)
+@format_option
 @rules_option
 @reports_errors
 def services(service_id: str | None, fmt: str, rules_dir: Path | None) -> None:
@@ -495,17 +488,6 @@ def _save_partial(session: Any, out: Path | None, why: str) -> None:
         return
     write_atomic(out, text)
     _echo(f"{why}; answers saved to {out}. Resume with: cec-advisor interview --from {out}", err=True)
-
-
-format_option = click.option(
-    "--format",
-    "-f",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Text for people, JSON for tools.",
-)
 
 
 def _emit_json(data: object) -> None:
