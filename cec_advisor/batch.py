@@ -43,6 +43,7 @@ from cec_advisor.interrupts import held_interrupts
 from cec_advisor.plan import Plan
 from cec_advisor.render import render
 from cec_advisor.safetext import csv_safe
+from cec_advisor.sources import collect_case_files
 from cec_advisor.yamlsource import MAX_BYTES, read_yaml
 
 fcntl: ModuleType | None
@@ -105,25 +106,6 @@ class BatchReport:
     def ok(self) -> bool:
         """True when every case was planned and every file written."""
         return not self.failed and not self.output_errors
-
-
-def collect_case_files(sources: Iterable[Path]) -> list[str]:
-    """Expand folders into their ``*.yaml`` / ``*.yml`` files (sorted); keep files as given, without repeats.
-
-    Paths are plain strings: a batch of 100,000 files keeps only their names in memory.
-    """
-    given = list(sources)
-    files: list[str] = []
-    for source in given:
-        if source.is_dir():
-            found: list[str] = []
-            for folder, _, names in os.walk(source):
-                found.extend(os.path.join(folder, n) for n in names if n.endswith((".yaml", ".yml")))
-            found.sort()
-            files.extend(found)
-        else:
-            files.append(str(source))
-    return files if len(given) == 1 else list(dict.fromkeys(files))
 
 
 def parse_formats(text: str) -> tuple[str, ...]:

@@ -274,7 +274,8 @@ def batch(
 
     Example: cec-advisor batch cases/ --out plans --format json,markdown,html --jobs 2
     """
-    from cec_advisor.batch import collect_case_files, parse_formats, run_batch
+    from cec_advisor.batch import parse_formats, run_batch
+    from cec_advisor.sources import collect_case_files
 
     chosen = parse_formats(formats)
     total = len(collect_case_files(sources))
@@ -324,7 +325,7 @@ def validate(sources: tuple[Path, ...], fmt: str, quiet: bool, rules_dir: Path |
 
     Examples: cec-advisor validate cases/; cec-advisor validate -f json cases/ > report.json
     """
-    from cec_advisor.batch import collect_case_files
+    from cec_advisor.sources import collect_case_files
 
     service_ids = load_rulebase(rules_dir).catalogue.ids
     files = [Path(name) for name in collect_case_files(sources)]

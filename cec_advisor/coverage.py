@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from cec_advisor.advisor import Advisor
-from cec_advisor.batch import collect_case_files
 from cec_advisor.errors import CecError
 from cec_advisor.facts import Facts, case_facts
 from cec_advisor.rulebase import SERVICE_DECISION, DecisionTest, FactTest, Rule, holds
 from cec_advisor.scales import UNKNOWN, one_of
+from cec_advisor.sources import collect_case_files
 from cec_advisor.trace import RunResult
 
 OUTCOME_DECISIONS = ("commitment", "emphasis", "plan_type", "readiness")

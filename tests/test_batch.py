@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cec_advisor.batch import collect_case_files, duplicate_ids, parse_formats, run_batch
+from cec_advisor.batch import duplicate_ids, parse_formats, run_batch
 from cec_advisor.cli import main
 from cec_advisor.errors import UserError
+from cec_advisor.sources import collect_case_files
 
 from .conftest import CASES, SAMPLE_CASES
 

@@ -97,3 +97,9 @@ texts = rendered(*pickle.loads(sys.stdin.buffer.read()))
 print(repr((sorted(n for n in sys.modules if n.split(".")[0] in {ENGINE_MODULES!r}), texts)))
 """
     assert ast.literal_eval(_fresh_python(elsewhere, pickle.dumps(made))) == ([], here["rendered"](*made))
+
+
+def test_coverage_loads_no_batch() -> None:
+    """Importing coverage, in a new process, does not import batch: the case files it reads come from sources."""
+    code = "import sys\nimport cec_advisor.coverage\nprint('cec_advisor.batch' in sys.modules)"
+    assert _fresh_python(code).strip() == "False"
