@@ -84,6 +84,7 @@ trace_option = click.option(
 FOUND_PROBLEMS = 1
 INTERNAL_ERROR = 4
 NOTHING_SELECTED = 5
+"""The exit code of ``cec-advisor test`` when ``-k`` selects no case: pytest's for "no tests collected"."""
 BROKEN_PIPE = 141
 EXIT_CODES = {
     0: "success (a question answered counts, whatever the answer)",
@@ -873,7 +874,7 @@ def test_command(
     Example: cec-advisor test -k "K7 and not silent" --junit-xml rule-cases.xml
     """
     from cec_advisor.reports_ci import junit_xml
-    from cec_advisor.rulecases import NOTHING_SELECTED, keyword_matcher, load_rule_cases, rule_cases_dir, run_rule_cases
+    from cec_advisor.rulecases import keyword_matcher, load_rule_cases, rule_cases_dir, run_rule_cases
 
     folder = rule_cases_dir(cases_dir)
     matches = keyword_matcher(keyword)

@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cec_advisor.errors import RuleFileError
-from cec_advisor.rulebase import DecisionTest, FactTest, Rule, RuleBase
+from cec_advisor.rulebase import COMPARISON_SYMBOLS, DecisionTest, FactTest, Rule, RuleBase
 from cec_advisor.scales import UNKNOWN, yaml_word
 
 CASE_ALIAS = "case"
 REVIEW_ALIAS = "review"
 _OPERATORS = {"lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
-_SYMBOLS = {"$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">="}
+_SYMBOLS = {_OPERATORS[op]: symbol for op, symbol in COMPARISON_SYMBOLS.items()}
 
 MAX_LINKS_PER_TEST = 32
 """Most lists of alternatives (``[a, b]``, ``any``) and ``unknown`` tests that may hang on one shared test.

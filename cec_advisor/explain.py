@@ -19,8 +19,9 @@ from cec_advisor.catalogue_view import recommending_rules
 from cec_advisor.errors import CecError, LocatedError, UserError
 from cec_advisor.facts import FACT_SCALES, Facts, case_facts
 from cec_advisor.labels import STEP_NAMES
-from cec_advisor.plan import STRUCTURE_STEP, OpenQuestion, Plan, PlannedService
+from cec_advisor.plan import OpenQuestion, Plan, PlannedService
 from cec_advisor.rulebase import (
+    COMPARISON_SYMBOLS,
     ELEMENT_DECISION,
     SERVICE_DECISION,
     FactTest,
@@ -31,6 +32,7 @@ from cec_advisor.rulebase import (
     holds,
 )
 from cec_advisor.scales import UNKNOWN, Scalar, one_of, same_value, yaml_word
+from cec_advisor.schedule import STRUCTURE_STEP
 from cec_advisor.trace import Firing
 from cec_advisor.validation import suggest
 from cec_advisor.yamlsource import Locator, SafeComposer, parse_yaml
@@ -404,10 +406,9 @@ def _negated(test: FactTest) -> str:
     """A fact test turned round: ``culture.trust is not low``, ``request.deadline_months >= 12``."""
     if test.op == "in":
         return _is_not(test.path, test.values)
-    return f"{test.path} {_SYMBOLS[_OPPOSITE[test.op]]} {test.values[0]}"
+    return f"{test.path} {COMPARISON_SYMBOLS[_OPPOSITE[test.op]]} {test.values[0]}"
 
 
-_SYMBOLS = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 _OPPOSITE = {"lt": "gte", "lte": "gt", "gt": "lte", "gte": "lt"}
 
 

@@ -21,12 +21,10 @@ from cec_advisor.catalogue import ELEMENTS
 from cec_advisor.facts import Facts
 from cec_advisor.rulebase import SERVICE_DECISION, RuleBase, fill_placeholders
 from cec_advisor.scales import UNKNOWN, Scalar
-from cec_advisor.schedule import ScheduleInput, schedule
+from cec_advisor.schedule import STRUCTURE_STEP, ScheduleInput, schedule
 from cec_advisor.trace import Firing, RuleWarning, RunResult
 
 PLAN_FORMAT = "cec-plan/1"
-CONTENT_STEP = 5
-STRUCTURE_STEP = 4
 
 
 @dataclass(frozen=True)

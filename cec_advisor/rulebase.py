@@ -43,7 +43,8 @@ DECISION_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 SERVICE_DECISION = "service"
 ELEMENT_DECISION = "element"
 COMPARISONS = ("lt", "lte", "gt", "gte")
-_SYMBOLS = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+COMPARISON_SYMBOLS = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+"""How each comparison of a fact test is written in text: ``culture.trust < 3``."""
 Phase = Literal["decide", "review"]
 _PLACEHOLDER = re.compile(r"\{([a-z_A-Z0-9.]+)\}")
 
@@ -151,7 +152,7 @@ class FactTest:
         """The test in words, e.g. ``culture.trust is low or mixed`` or ``focus_on_learning.curriculum < 3``."""
         if self.op == "in":
             return f"{self.path} is " + " or ".join(yaml_word(v) for v in self.values)
-        return f"{self.path} {_SYMBOLS[self.op]} {self.values[0]}"
+        return f"{self.path} {COMPARISON_SYMBOLS[self.op]} {self.values[0]}"
 
 
 @dataclass(frozen=True)
@@ -604,6 +605,7 @@ def fill_placeholders(text: str, facts: Mapping[str, Any], services: Mapping[str
 
 
 __all__ = [
+    "COMPARISON_SYMBOLS",
     "MAX_RULES",
     "Condition",
     "Decision",

@@ -34,8 +34,6 @@ if TYPE_CHECKING:  # handed an advisor by the caller; loading the base case (wit
     from cec_advisor.advisor import Advisor
 
 BASE_CASE = "_base.yaml"
-NOTHING_SELECTED = 5
-"""The exit code of ``cec-advisor test`` when ``-k`` selects no case: pytest's for "no tests collected"."""
 
 
 class RuleCase(StrictModel):

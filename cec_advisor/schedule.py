@@ -37,6 +37,7 @@ from cec_advisor.wording import GROUP_NAMES
 
 CONTENT_STEP = 5
 STRUCTURE_STEP = 4
+"""The Pathway steps of content work and of the collaborative structure that carries it (catalogue ``step``)."""
 EXEMPT = frozenset({"commitment_work", "diagnosis", "closing"})
 """Urgency classes that do not count against capacity (the work that opens every plan)."""
 EARLY = frozenset({"from_the_start"})
