@@ -28,6 +28,9 @@ COMMANDS = {
     "batch -j 1": ["batch", str(ROOT / "cases"), "--out", "{out}", "-f", "json,markdown,html"],
     "batch -j 2": ["batch", str(ROOT / "cases"), "--out", "{out}", "-f", "json,markdown,html", "-j", "2"],
     "lint rules": ["lint", str(ROOT / "rules")],
+    "coverage cases": ["coverage", str(ROOT / "cases")],
+    "test (rule cases)": ["test", "-q"],
+    "gaps --count 50": ["gaps", "--count", "50", "--per-decision", "50", "--out", "{out}"],
 }
 
 

@@ -14,15 +14,16 @@ except ImportError:  # not POSIX: no limit to read
 
 MIB = 1024 * 1024
 
-MIN_ADDRESS_SPACE = 96 * MIB
+MIN_ADDRESS_SPACE = 256 * MIB
 """Smallest address-space limit the command line starts under.
 
 Measured with ``benchmarks/bench_memory.py`` (Python 3.11, durable-rules 2.0.28):
-``plan``, ``explain`` and ``validate`` need about 61 MiB of address space,
-``batch`` (any ``-j``, all three formats) about 67 MiB; below that the process
-dies with MemoryError or, inside the engine, a segfault. ``lint`` compiles a
-ruleset per check and needs about 185 MiB: under a limit between the two it
-stops with a one-line out-of-memory error.
+``plan``, ``validate`` and ``coverage`` need about 61 MiB of address space,
+``explain``, ``test`` and ``batch -j 1`` 63, ``batch -j 2`` 67, ``gaps`` 75,
+``lint`` (a ruleset compiled per check) 183. Below what a command needs the
+process dies with MemoryError or, in compiled code (the engine, pydantic's
+core, orjson), with SIGSEGV or SIGABRT and no message. The one minimum for
+every command therefore sits above the heaviest, with a margin.
 """
 
 

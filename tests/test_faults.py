@@ -369,18 +369,44 @@ def _address_space(limit: int) -> Callable[[], None]:
 
 
 def test_too_little_address_space_is_refused_at_start() -> None:
-    """Under `ulimit -v` of 48 MiB (where the engine can segfault) the tool refuses in one line, exit 2."""
+    """Under `ulimit -v` of 48 MiB (where the engine can segfault) the tool refuses in one line, exit 2; also
+    under 200 MiB, where lint could abort inside compiled code."""
     result = _run(["plan", str(CASES / "steady-district.yaml")], preexec=_address_space(48 * 1024 * 1024))
     assert result.exit_code == 2, result.output
     assert "address-space limit (ulimit -v) is 48 MiB" in result.output
     assert len(result.output.strip().splitlines()) == 1
+    lint = _run(["lint", str(RULES)], preexec=_address_space(200 * 1024 * 1024))
+    assert lint.exit_code == 2 and lint.output.startswith("Error: the address-space limit (ulimit -v) is 200 MiB")
+
+
+_MEMORY_ERROR_WHILE_PLANNING = """
+import sys
+from cec_advisor.advisor import Advisor
+
+def exhausted(self, path):
+    raise MemoryError
+
+Advisor.plan_file = exhausted
+from cec_advisor.entry import main
+sys.argv = ["cec-advisor", *sys.argv[1:]]
+main()
+"""
 
 
 def test_running_out_of_memory_is_a_one_line_reason() -> None:
-    """lint needs more memory than the start-up minimum: past the limit it stops with one line saying so."""
-    result = _run(["lint", str(RULES)], preexec=_address_space(100 * 1024 * 1024))
-    assert result.exit_code == 4, result.output
-    assert result.output.strip() == "Error: out of memory (the address-space limit, ulimit -v, is 100 MiB)"
+    """A MemoryError (injected: where a real one strikes is not deterministic) is one line naming the limit, exit 4."""
+    limit = 1024 * 1024 * 1024
+    completed = subprocess.run(
+        [sys.executable, "-c", _MEMORY_ERROR_WHILE_PLANNING, "plan", str(CASES / "steady-district.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        preexec_fn=_address_space(limit),
+    )
+    assert completed.returncode == 4, completed.stderr
+    assert completed.stderr == "Error: out of memory (the address-space limit, ulimit -v, is 1024 MiB)\n"
+    assert completed.stdout == ""
 
 
 # --- outputs that are pipes or devices -----------------------------------------------------------------------------
