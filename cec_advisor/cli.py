@@ -176,7 +176,8 @@ def plan_format(fmt: str | None, output: Path | None) -> str:
     """
     implied = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
     if output is not None and fmt is not None and implied is not None and fmt != implied:
-        raise click.UsageError(f"--output {output} ends in {output.suffix!r} (a {implied} file) but --format is {fmt}")
+        kind = {"markdown": "a Markdown", "json": "a JSON", "html": "an HTML"}[implied]
+        raise click.UsageError(f"--output {output} ends in {output.suffix!r} ({kind} file) but --format is {fmt}")
     return fmt or implied or "markdown"
 
 

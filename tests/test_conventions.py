@@ -35,7 +35,7 @@ def test_plan_refuses_a_format_that_contradicts_the_suffix(tmp_path: Path) -> No
     target = tmp_path / "x.html"
     result = CliRunner().invoke(main, ["plan", str(STEADY), "-f", "json", "-o", str(target)])
     assert result.exit_code == 2
-    assert "ends in '.html' (a html file) but --format is json" in result.output
+    assert "ends in '.html' (an HTML file) but --format is json" in result.output
     assert not target.exists()
 
 
