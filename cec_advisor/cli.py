@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -146,7 +146,40 @@ def _set_colour(ctx: click.Context, param: click.Parameter, value: str) -> None:
     colour.set_mode(value)  # type: ignore[arg-type]  # click.Choice has checked it
 
 
+class OneLineErrors(click.Group):
+    """The command group, whose usage errors are one ``Error:`` line (click prints three) with a pointer to --help."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command line; in standalone mode every error ends in one line and its exit code."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:  # bare `cec-advisor`: the help, as click shows it
+            _echo(exc.format_message(), err=True)
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            where = f" (see: {exc.ctx.command_path} --help)" if exc.ctx is not None else ""
+            _echo(printable(f"Error: {exc.format_message()}{where}", one_line=True), err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            _echo(printable(f"Error: {exc.format_message()}", one_line=True), err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            _echo("Interrupted.", err=True)
+            sys.exit(Interrupted.exit_code)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
 @click.group(
+    cls=OneLineErrors,
     context_settings={"help_option_names": ["-h", "--help"]},
     epilog="\b\nExit codes:\n" + "\n".join(f"  {code:>3}  {meaning}" for code, meaning in EXIT_CODES.items()),
 )

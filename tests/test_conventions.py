@@ -214,3 +214,26 @@ def test_a_rule_file_given_as_a_case_points_to_lint() -> None:
     result = CliRunner().invoke(main, ["validate", str(rules / "services.yaml")])
     assert result.exit_code == 2
     assert "this is a rule-base file: check it with `cec-advisor lint`" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            ["plan", str(STEADY), "-f", "json", "-o", "x.html"],
+            "(an HTML file) but --format is json (see: python -m cec_advisor plan --help)",
+        ),
+        (
+            ["validate", "--bogus", str(STEADY)],
+            "No such option '--bogus'. (see: python -m cec_advisor validate --help)",
+        ),
+        (["nonsense"], "No such command 'nonsense'. (see: python -m cec_advisor --help)"),
+    ],
+)
+def test_usage_errors_are_one_line(args: list[str], expected: str) -> None:
+    """A usage error is one `Error:` line with a pointer to --help (click alone prints three), exit 2."""
+    done = subprocess.run(
+        [sys.executable, "-m", "cec_advisor", *args], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("Error: ") and expected in done.stderr
