@@ -266,13 +266,21 @@ def case_from_data(data: Any, locator: Locator, service_ids: Iterable[str] = ())
             f"{data['format']!r} is not supported; expected {CASE_FORMAT}{_format_hint(data['format'])}",
         )
     case = validate_model(Case, data, locator, CaseFileError)
-    known = set(service_ids)
-    if known and case.request is not None and case.request.service not in known:
-        suggestion = suggest(case.request.service, known)
-        raise CaseFileError(
-            locator.file,
-            locator.line_of(("request", "service")),
-            "request.service",
-            f"{case.request.service!r} is not a service in the catalogue{suggestion}",
-        )
+    if case.request is not None:
+        problem = unknown_service(case.request.service, locator, service_ids)
+        if problem is not None:
+            raise problem
     return case
+
+
+def unknown_service(service: str, locator: Locator, service_ids: Iterable[str]) -> CaseFileError | None:
+    """The error for a requested ``service`` not in the catalogue ``service_ids`` (None if it is, or none given)."""
+    known = set(service_ids)
+    if not known or service in known:
+        return None
+    return CaseFileError(
+        locator.file,
+        locator.line_of(("request", "service")),
+        "request.service",
+        f"{service!r} is not a service in the catalogue{suggest(service, known)}",
+    )

@@ -26,12 +26,20 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from cec_advisor.case import CASE_FORMAT, ENTRY_POINTS, INDICATOR_MEANS, INDICATORS, Case, case_from_data
+from cec_advisor.case import (
+    CASE_FORMAT,
+    ENTRY_POINTS,
+    INDICATOR_MEANS,
+    INDICATORS,
+    Case,
+    case_from_data,
+    unknown_service,
+)
 from cec_advisor.errors import CaseFileError
 from cec_advisor.facts import FACT_SCALES
 from cec_advisor.rulebase import FactTest, Rule, RuleBase, fact_tests, holds
 from cec_advisor.scales import UNKNOWN
-from cec_advisor.validation import data_path, located_all, suggest
+from cec_advisor.validation import data_path, located_all
 from cec_advisor.wording import INDICATOR_NAMES
 from cec_advisor.yamlsource import Locator, dotted, read_yaml
 
@@ -246,11 +254,10 @@ def partial_problems(data: Any, locator: Locator, service_ids: Iterable[str] = (
         ]
     request = data.get("request")
     service = request.get("service") if isinstance(request, dict) else None
-    known = set(service_ids)
-    if known and isinstance(service, str) and service not in known and not any(p.field == SERVICE for p in problems):
-        where = locator.line_of(("request", "service"))
-        problem = f"{service!r} is not a service in the catalogue{suggest(service, known)}"
-        problems.append(CaseFileError(locator.file, where, SERVICE, problem))
+    if isinstance(service, str) and not any(p.field == SERVICE for p in problems):
+        unknown = unknown_service(service, locator, service_ids)
+        if unknown is not None:
+            problems.append(unknown)
     return sorted(problems, key=lambda p: (p.line or 0, p.field or ""))
 
 
