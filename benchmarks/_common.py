@@ -15,8 +15,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cec_advisor.fileio import write_atomic  # noqa: E402
-from cec_advisor.strategies import generate_cases  # noqa: E402
+from cec_advisor.io.fileio import write_atomic  # noqa: E402
+from cec_advisor.verify.strategies import generate_cases  # noqa: E402
 
 CORPORA = ROOT / "benchmarks" / ".corpus"
 

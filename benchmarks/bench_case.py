@@ -13,8 +13,8 @@ import argparse
 from _common import ROOT, corpus, median_ms, timed
 
 from cec_advisor.advisor import Advisor
-from cec_advisor.facts import case_facts
-from cec_advisor.plan import build_plan
+from cec_advisor.model.facts import case_facts
+from cec_advisor.plan.build import build_plan
 from cec_advisor.render.json import render_json
 from cec_advisor.render.markdown import render_markdown
 

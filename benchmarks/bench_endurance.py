@@ -17,7 +17,7 @@ import _common  # noqa: F401  (puts the project on sys.path)
 
 from cec_advisor.advisor import Advisor
 from cec_advisor.errors import CecError
-from cec_advisor.witness import VARIED_GRID, grid_cases
+from cec_advisor.verify.witness import VARIED_GRID, grid_cases
 
 
 def rss_mb() -> float:

@@ -41,7 +41,12 @@ def succeeds(args: list[str], limit_mib: int) -> bool:
         resource.setrlimit(resource.RLIMIT_AS, (limit_mib * MIB, limit_mib * MIB))
 
     with tempfile.TemporaryDirectory() as out:
-        command = [sys.executable, "-c", "from cec_advisor.cli import main; main()", *(a.format(out=out) for a in args)]
+        command = [
+            sys.executable,
+            "-c",
+            "from cec_advisor.cli.main import main; main()",
+            *(a.format(out=out) for a in args),
+        ]
         done = subprocess.run(command, capture_output=True, preexec_fn=limit, timeout=600, check=False)
     return done.returncode == 0
 

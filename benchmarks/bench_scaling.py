@@ -3,10 +3,10 @@
     python benchmarks/bench_scaling.py [--rounds 10] [--lift-limits]
 
 Each size runs in its own process. A size the advisor refuses is reported with
-the refusal, not a time: past :data:`cec_advisor.rulebase.MAX_RULES` the rule
+the refusal, not a time: past :data:`cec_advisor.rulebase.model.MAX_RULES` the rule
 base is refused at load, and a shared test over
-:data:`cec_advisor.compile.MAX_LINKS_PER_TEST` or
-:data:`cec_advisor.compile.MAX_PATTERNS_PER_TEST` is refused at its rule (both
+:data:`cec_advisor.engine.compile.MAX_LINKS_PER_TEST` or
+:data:`cec_advisor.engine.compile.MAX_PATTERNS_PER_TEST` is refused at its rule (both
 one-line errors, exit 2 from the CLI). A size that kills the process (a crash
 in durable-rules' C engine) is reported as such.
 
@@ -32,14 +32,14 @@ from pathlib import Path
 
 from _common import ROOT, median_ms, scaled_rules, timed
 
-import cec_advisor.compile
-import cec_advisor.rulebase
+import cec_advisor.engine.compile
+import cec_advisor.rulebase.model
 from cec_advisor.advisor import Advisor
-from cec_advisor.case import case_from_data
 from cec_advisor.errors import CaseFileError, CecError
-from cec_advisor.facts import case_facts
-from cec_advisor.rulebase import load_rulebase
-from cec_advisor.yamlsource import Locator, read_yaml
+from cec_advisor.io.yamlsource import Locator, read_yaml
+from cec_advisor.model.case import case_from_data
+from cec_advisor.model.facts import case_facts
+from cec_advisor.rulebase.load import load_rulebase
 
 FACTORS = (1, 2, 3, 4, 8, 16)
 BEYOND_REACH = 10**9
@@ -47,9 +47,9 @@ BEYOND_REACH = 10**9
 
 def lift_limits() -> None:
     """Raise the advisor's rule-base limits out of reach in this process, leaving only the engine's own."""
-    cec_advisor.rulebase.MAX_RULES = BEYOND_REACH
-    cec_advisor.compile.MAX_LINKS_PER_TEST = BEYOND_REACH
-    cec_advisor.compile.MAX_PATTERNS_PER_TEST = BEYOND_REACH
+    cec_advisor.rulebase.model.MAX_RULES = BEYOND_REACH
+    cec_advisor.engine.compile.MAX_LINKS_PER_TEST = BEYOND_REACH
+    cec_advisor.engine.compile.MAX_PATTERNS_PER_TEST = BEYOND_REACH
 
 
 def per_case(advisor: Advisor, files: list[Path], rounds: int) -> float:
@@ -100,7 +100,7 @@ def main() -> None:
         print(one_factor(args.factor, args.rounds))
         return
     shipped = len(load_rulebase().rules)
-    limits = "lifted" if args.lift_limits else f"on (MAX_RULES {cec_advisor.rulebase.MAX_RULES})"
+    limits = "lifted" if args.lift_limits else f"on (MAX_RULES {cec_advisor.rulebase.model.MAX_RULES})"
     print(f"Rule base size (sample cases, engine + plan per case, medians; advisor limits {limits})")
     print(f"{'factor':>6} {'rules':>6} {'ms/case':>8} {'x 1x':>6} {'ms/case per rule (x1000)':>26}")
     base = None

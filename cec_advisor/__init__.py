@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from cec_advisor.advisor import Advisor
     from cec_advisor.errors import CaseFileError, CecError, EngineError, RuleFileError, UserError
-    from cec_advisor.plan import Plan
+    from cec_advisor.plan.build import Plan
 
 _EXPORTS = {
     "Advisor": "cec_advisor.advisor",
-    "Plan": "cec_advisor.plan",
+    "Plan": "cec_advisor.plan.build",
     **dict.fromkeys(("CaseFileError", "CecError", "EngineError", "RuleFileError", "UserError"), "cec_advisor.errors"),
 }
 

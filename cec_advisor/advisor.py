@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cec_advisor.case import Case, load_case
-from cec_advisor.engine import Engine
-from cec_advisor.facts import case_facts
-from cec_advisor.plan import Plan, build_plan
-from cec_advisor.rulebase import RuleBase, load_rulebase
-from cec_advisor.trace import RunResult
+from cec_advisor.engine.durable import Engine
+from cec_advisor.engine.trace import RunResult
+from cec_advisor.model.case import Case, load_case
+from cec_advisor.model.facts import case_facts
+from cec_advisor.plan.build import Plan, build_plan
+from cec_advisor.rulebase.load import load_rulebase
+from cec_advisor.rulebase.model import RuleBase
 
 
 class Advisor:

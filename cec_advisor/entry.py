@@ -19,7 +19,7 @@ def main() -> None:
         print(f"Error: {problem}", file=sys.stderr)
         sys.exit(2)
     try:
-        from cec_advisor.cli import main as cli_main
+        from cec_advisor.cli.main import main as cli_main
     except MemoryError:
         print(f"Error: out of memory while starting{memory_limit_note()}", file=sys.stderr)
         sys.exit(4)  # the exit code of an internal error or out of memory (cli.INTERNAL_ERROR)

@@ -46,7 +46,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from cec_advisor.cli import main as cli
+from cec_advisor.cli.main import main as cli
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = ROOT / "tests" / "output_snapshot.json"

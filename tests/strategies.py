@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from cec_advisor.strategies import case_data, case_file_bytes
+from cec_advisor.verify.strategies import case_data, case_file_bytes
 
 yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20))
 yaml_values = st.recursive(

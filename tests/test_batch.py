@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cec_advisor.batch import duplicate_ids, parse_formats, run_batch
-from cec_advisor.cli import main
+from cec_advisor.cli.main import main
+from cec_advisor.consult.batch import duplicate_ids, parse_formats, run_batch
 from cec_advisor.errors import UserError
-from cec_advisor.sources import collect_case_files
+from cec_advisor.io.sources import collect_case_files
 
 from .conftest import CASES, SAMPLE_CASES
 
@@ -136,7 +136,7 @@ def test_a_worker_crash_loses_only_its_case(tmp_path: Path, corpus: Path, monkey
     import os
     import signal
 
-    from cec_advisor import batch
+    from cec_advisor.consult import batch
 
     crasher = corpus / "crash-me.yaml"
     crasher.write_text((CASES / "pera-slo-request.yaml").read_text().replace("id: prairie-view-204", "id: crash-me"))
@@ -167,7 +167,7 @@ def test_an_action_failure_is_an_error_for_that_case_only(
     tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An exception inside a rule action becomes a clear error for the case that hit it, never a partial plan."""
-    from cec_advisor import engine
+    from cec_advisor.engine import durable as engine
 
     original = engine.fill_placeholders
 
@@ -214,7 +214,7 @@ def test_csv_safe_neutralises_every_formula_prefix(prefix: str) -> None:
 
     = + - @ get a leading quote; a leading tab or CR is shown escaped (``\\x09``), as every control character is.
     """
-    from cec_advisor.safetext import csv_safe
+    from cec_advisor.io.safetext import csv_safe
 
     cell = csv_safe(f"{prefix}cmd|' /C calc'!A0")
     if prefix.isprintable():
@@ -257,7 +257,7 @@ def test_outputs_honour_the_umask_and_keep_an_existing_mode(tmp_path: Path) -> N
     import os
     import stat
 
-    from cec_advisor.fileio import write_atomic
+    from cec_advisor.io.fileio import write_atomic
 
     fresh, kept = tmp_path / "fresh.md", tmp_path / "kept.md"
     kept.write_text("old")

@@ -11,12 +11,12 @@ from click.testing import CliRunner
 from pydantic import BaseModel
 
 import cec_advisor
-from cec_advisor.case import INDICATORS, FocusOnLearning, parse_case
-from cec_advisor.cli import main
+from cec_advisor.cli.main import main
 from cec_advisor.errors import CaseFileError
-from cec_advisor.scales import UNKNOWN, one_of, same_value
-from cec_advisor.validation import StrictModel
-from cec_advisor.wording import INDICATOR_NAMES
+from cec_advisor.io.validation import StrictModel
+from cec_advisor.model.case import INDICATORS, FocusOnLearning, parse_case
+from cec_advisor.model.scales import UNKNOWN, one_of, same_value
+from cec_advisor.model.wording import INDICATOR_NAMES
 
 MINIMAL = b"format: cec-case/1\nid: tiny\nname: Tiny\nlevel: school\n"
 

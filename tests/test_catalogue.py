@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cec_advisor.catalogue import load_catalogue
-from cec_advisor.cli import main
+from cec_advisor.cli.main import main
 from cec_advisor.errors import RuleFileError
+from cec_advisor.rulebase.catalogue import load_catalogue
 
 from .conftest import CASES, RULES
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cec_advisor.cli import main
+from cec_advisor.cli.main import main
 
 from .conftest import CASES, ROOT
 
@@ -251,7 +251,7 @@ def test_control_characters_in_file_names_are_escaped_in_errors(tmp_path: Path) 
 
 def test_help_lists_every_exit_code() -> None:
     """`cec-advisor --help` lists the one exit-code scheme every command follows."""
-    from cec_advisor.cli import EXIT_CODES
+    from cec_advisor.cli.main import EXIT_CODES
 
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0

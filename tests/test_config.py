@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cec_advisor.cli import main
-from cec_advisor.config import Config, load_config
+from cec_advisor.cli.config import Config, load_config
+from cec_advisor.cli.main import main
 from cec_advisor.errors import LocatedError
 
 from .conftest import CASES, ROOT
@@ -122,6 +122,6 @@ def test_a_bad_setting_stops_the_command_with_exit_2(tmp_path: Path, monkeypatch
 
 def test_reading_the_configuration_stays_light() -> None:
     """config loads no third-party module (no pydantic, YAML, click or engine): every command may read it first."""
-    probe = "import sys, cec_advisor.config; print(sorted({m.split('.')[0] for m in sys.modules}))"
+    probe = "import sys, cec_advisor.cli.config; print(sorted({m.split('.')[0] for m in sys.modules}))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
     assert not {"pydantic", "yaml", "click", "durable"} & set(ast.literal_eval(result.stdout))

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cec_advisor.case import INDICATORS
-from cec_advisor.cli import main
+from cec_advisor.cli.main import main
+from cec_advisor.model.case import INDICATORS
 
 from .conftest import CASES
 

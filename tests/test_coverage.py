@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from cec_advisor.advisor import Advisor
-from cec_advisor.cli import main
-from cec_advisor.coverage import measure
+from cec_advisor.cli.main import main
+from cec_advisor.verify.coverage import measure
 
 from .conftest import CASES
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from cec_advisor import engine as engine_module
 from cec_advisor.advisor import Advisor
-from cec_advisor.case import parse_case
-from cec_advisor.engine import engine_errors
+from cec_advisor.engine import durable as engine_module
+from cec_advisor.engine.durable import engine_errors
 from cec_advisor.errors import EngineError
-from cec_advisor.facts import case_facts
+from cec_advisor.model.case import parse_case
+from cec_advisor.model.facts import case_facts
 
 from .conftest import CASES, ROOT
 
@@ -137,13 +137,13 @@ def test_engine_failures_are_translated_in_one_place() -> None:
 
 
 def test_only_the_adapter_imports_durable() -> None:
-    """durable is imported by engine.py and nowhere else in the package."""
+    """durable is imported by engine/durable.py and nowhere else in the package."""
     importers = [
-        path.name
+        path.relative_to(ROOT / "cec_advisor").as_posix()
         for path in (ROOT / "cec_advisor").rglob("*.py")
         if re.search(r"^\s*(import durable|from durable)", path.read_text(), re.MULTILINE)
     ]
-    assert importers == ["engine.py"]
+    assert importers == ["engine/durable.py"]
 
 
 def test_two_rule_bases_live_side_by_side(rules_copy: Path, advisor: Advisor) -> None:
@@ -158,7 +158,7 @@ def test_two_rule_bases_live_side_by_side(rules_copy: Path, advisor: Advisor) ->
 
 def test_thousands_of_distinct_cases_in_one_process(advisor: Advisor) -> None:
     """Thousands of different cases in one process: no session cap, no spurious duplicate fact, no drift."""
-    from cec_advisor.witness import VARIED_GRID, grid_cases
+    from cec_advisor.verify.witness import VARIED_GRID, grid_cases
 
     cases = grid_cases(VARIED_GRID)
     assert len(cases) == 768

@@ -13,15 +13,15 @@ import yaml
 from click.testing import CliRunner
 
 from cec_advisor.advisor import Advisor
-from cec_advisor.case import ENTRY_POINTS, INDICATOR_MEANS, case_from_data
-from cec_advisor.cli import main
-from cec_advisor.diagram import build_diagram, to_mermaid
+from cec_advisor.cli.main import main
 from cec_advisor.errors import UserError
-from cec_advisor.explain import apply_changes, parse_setting, walk, what_if, why, why_not
-from cec_advisor.explain_text import UNCHANGED
-from cec_advisor.facts import FACT_SCALES
-from cec_advisor.rulebase import fill_placeholders
-from cec_advisor.yamlsource import Locator
+from cec_advisor.explain.core import apply_changes, parse_setting, walk, what_if, why, why_not
+from cec_advisor.explain.text import UNCHANGED
+from cec_advisor.io.yamlsource import Locator
+from cec_advisor.model.case import ENTRY_POINTS, INDICATOR_MEANS, case_from_data
+from cec_advisor.model.facts import FACT_SCALES
+from cec_advisor.render.diagram import build_diagram, to_mermaid
+from cec_advisor.rulebase.semantics import fill_placeholders
 
 from .conftest import CASES, SAMPLE_CASES
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cec_advisor.case import parse_case
-from cec_advisor.facts import FACT_SCALES, case_facts
+from cec_advisor.model.case import parse_case
+from cec_advisor.model.facts import FACT_SCALES, case_facts
 
 CASE = b"""format: cec-case/1
 id: f

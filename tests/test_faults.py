@@ -330,7 +330,7 @@ def test_killing_the_parent_kills_the_workers_and_resume_finishes_the_job(big_co
 
 _INTERRUPT_INSIDE_AN_ACTION = """
 import os, signal, sys
-from cec_advisor import engine
+from cec_advisor.engine import durable as engine
 
 original = engine._conclude
 sent = []
@@ -342,7 +342,7 @@ def conclude_then_interrupt(*args, **kwargs):
     return original(*args, **kwargs)
 
 engine._conclude = conclude_then_interrupt
-from cec_advisor.cli import main
+from cec_advisor.cli.main import main
 main(sys.argv[1:])
 """
 

@@ -21,10 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cec_advisor.advisor import Advisor
-from cec_advisor.case import case_from_data
 from cec_advisor.errors import CaseFileError, CecError, RuleFileError
-from cec_advisor.rulebase import load_rulebase
-from cec_advisor.yamlsource import Locator, parse_yaml
+from cec_advisor.io.yamlsource import Locator, parse_yaml
+from cec_advisor.model.case import case_from_data
+from cec_advisor.rulebase.load import load_rulebase
 
 from .conftest import CASES, RULES, SAMPLE_CASES
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cec_advisor.advisor import Advisor
-from cec_advisor.case import parse_case
+from cec_advisor.model.case import parse_case
 from cec_advisor.render.html import render_html
 
 from .conftest import CASES, SAMPLE_CASES

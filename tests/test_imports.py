@@ -39,20 +39,20 @@ ENGINE_MODULES = ("durable", "durable_rules_engine")
 """The rule engine's packages: only running a case may load them (engine.py, the adapter, is their only importer)."""
 
 READERS = (
-    "cec_advisor.trace",
-    "cec_advisor.plan",
+    "cec_advisor.engine.trace",
+    "cec_advisor.plan.build",
     "cec_advisor.render",
     "cec_advisor.render.html",
     "cec_advisor.render.json",
     "cec_advisor.render.markdown",
-    "cec_advisor.diagram",
-    "cec_advisor.explain_text",
+    "cec_advisor.render.diagram",
+    "cec_advisor.explain.text",
 )
 """Modules that read or render what a run concluded: none of them may load the engine."""
 
 RENDER = """
-from cec_advisor.diagram import build_diagram, to_dot, to_mermaid
-from cec_advisor.explain_text import what_if_lines, why_lines, why_not_lines
+from cec_advisor.render.diagram import build_diagram, to_dot, to_mermaid
+from cec_advisor.explain.text import what_if_lines, why_lines, why_not_lines
 from cec_advisor.render import RENDERERS, render
 
 
@@ -79,7 +79,7 @@ def test_reading_and_rendering_modules_load_no_engine() -> None:
 
 def test_rendering_a_plan_made_elsewhere_loads_no_engine(advisor: Advisor) -> None:
     """A plan and its explanations, made by the engine in another process, render the same without loading durable."""
-    from cec_advisor.explain import parse_setting, what_if, why, why_not
+    from cec_advisor.explain.core import parse_setting, what_if, why, why_not
 
     case = advisor.load(CASES / "riverside-adversarial.yaml")
     plan = advisor.plan(case)
@@ -101,5 +101,5 @@ print(repr((sorted(n for n in sys.modules if n.split(".")[0] in {ENGINE_MODULES!
 
 def test_coverage_loads_no_batch() -> None:
     """Importing coverage, in a new process, does not import batch: the case files it reads come from sources."""
-    code = "import sys\nimport cec_advisor.coverage\nprint('cec_advisor.batch' in sys.modules)"
+    code = "import sys\nimport cec_advisor.verify.coverage\nprint('cec_advisor.consult.batch' in sys.modules)"
     assert _fresh_python(code).strip() == "False"

@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from cec_advisor.advisor import Advisor
-from cec_advisor.case import case_from_data
-from cec_advisor.cli import main
+from cec_advisor.cli.main import main
+from cec_advisor.consult.interview import ASSESSED, ENTRY, REQUESTED, Interview, Question, answers_from_file
 from cec_advisor.errors import CaseFileError
-from cec_advisor.interview import ASSESSED, ENTRY, REQUESTED, Interview, Question, answers_from_file
+from cec_advisor.io.yamlsource import Locator
+from cec_advisor.model.case import case_from_data
 from cec_advisor.render.json import render_json
-from cec_advisor.yamlsource import Locator
 
 from .conftest import CASES, SAMPLE_CASES
 
@@ -239,12 +239,12 @@ def test_when_the_finished_case_is_refused_the_answers_are_saved(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Should the final check refuse the case, the answers are saved as a resumable file and one error line is given."""
-    import cec_advisor.cli
+    import cec_advisor.cli.consult
 
     def refuse(*_: object) -> None:
         raise CaseFileError("interview", None, "name", "refused")
 
-    monkeypatch.setattr(cec_advisor.cli, "case_from_data", refuse)
+    monkeypatch.setattr(cec_advisor.cli.consult, "case_from_data", refuse)
     target = tmp_path / "new.yaml"
     script = "tiny\nTiny\ndistrict\n" + ALL_UNKNOWN
     result = CliRunner().invoke(main, ["interview", "--out", str(target)], input=script)

@@ -9,12 +9,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from cec_advisor.case import case_from_data
-from cec_advisor.cli import main
-from cec_advisor.lint import CHECKS, Finding, lint
-from cec_advisor.reports_ci import github_annotations, sarif
-from cec_advisor.witness import neutral_case
-from cec_advisor.yamlsource import Locator
+from cec_advisor.cli.main import main
+from cec_advisor.io.yamlsource import Locator
+from cec_advisor.model.case import case_from_data
+from cec_advisor.verify.lint import CHECKS, Finding, lint
+from cec_advisor.verify.reports_ci import github_annotations, sarif
+from cec_advisor.verify.witness import neutral_case
 
 from .conftest import CASES, RULE_CASES, RULES
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cec_advisor.advisor import Advisor
-from cec_advisor.plan import Plan
+from cec_advisor.plan.build import Plan
 
 from .conftest import CASES, SAMPLE_CASES
 

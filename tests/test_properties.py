@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cec_advisor.advisor import Advisor
-from cec_advisor.case import parse_case
 from cec_advisor.errors import CaseFileError
+from cec_advisor.model.case import parse_case
 from cec_advisor.render.json import render_json
 
 from .strategies import case_data, case_file_bytes, yaml_values

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cec_advisor.advisor import Advisor
-from cec_advisor.case import parse_case
+from cec_advisor.model.case import parse_case
 from cec_advisor.render.json import render_json
 from cec_advisor.render.markdown import render_markdown
 
@@ -111,7 +111,7 @@ def test_markdown_escapes_case_text(advisor: Advisor) -> None:
 def test_markdown_folds_every_line_ending_in_free_text(newline: str) -> None:
     """A case name holding a CR, LF or CRLF cannot start a heading of its own in the Markdown (CommonMark)."""
     from cec_advisor.advisor import Advisor
-    from cec_advisor.case import parse_case
+    from cec_advisor.model.case import parse_case
     from cec_advisor.render.markdown import render_markdown
 
     name = f"Acme{newline}# Injected heading"

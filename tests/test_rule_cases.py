@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cec_advisor.advisor import Advisor
-from cec_advisor.rulecases import LoadedRuleCase, check_rule_case, load_rule_case_files, load_rule_cases
+from cec_advisor.verify.rulecases import LoadedRuleCase, check_rule_case, load_rule_case_files, load_rule_cases
 
 from .conftest import RULE_CASES, SAMPLE_CASES
 

@@ -9,11 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from benchmarks._common import scaled_rules
-from cec_advisor import compile as compile_module
-from cec_advisor.cli import main
-from cec_advisor.compile import MAX_LINKS_PER_TEST, MAX_PATTERNS_PER_TEST, check_capacity, compile_rule
+from cec_advisor.cli.main import main
+from cec_advisor.engine import compile as compile_module
+from cec_advisor.engine.compile import MAX_LINKS_PER_TEST, MAX_PATTERNS_PER_TEST, check_capacity, compile_rule
 from cec_advisor.errors import RuleFileError
-from cec_advisor.rulebase import MAX_RULES, load_rulebase
+from cec_advisor.rulebase.load import load_rulebase
+from cec_advisor.rulebase.model import MAX_RULES
 
 from .conftest import CASES, RULE_CASES, RULES
 

@@ -17,11 +17,11 @@ import yaml
 from click.testing import CliRunner
 
 from cec_advisor.advisor import Advisor
-from cec_advisor.cli import main
+from cec_advisor.cli.main import main
 from cec_advisor.errors import EngineError, UserError
-from cec_advisor.gaps import find_gaps
-from cec_advisor.rulecases import keyword_matcher
-from cec_advisor.strategies import generate_cases
+from cec_advisor.verify.gaps import find_gaps
+from cec_advisor.verify.rulecases import keyword_matcher
+from cec_advisor.verify.strategies import generate_cases
 
 from .conftest import ROOT, RULE_CASES
 
@@ -220,7 +220,7 @@ def test_generate_removes_the_files_of_an_earlier_generate(tmp_path: Path) -> No
 
 def test_generated_folder_never_removes_what_its_command_did_not_write(tmp_path: Path) -> None:
     """Only names the manifest lists and the command writes are removed: not another command's, not a forged path."""
-    from cec_advisor.generated import GeneratedFolder
+    from cec_advisor.verify.generated import GeneratedFolder
 
     (tmp_path / "gap-001.yaml").write_text("x")
     (tmp_path / "gen-1-1.yaml").write_text("x")
@@ -367,8 +367,8 @@ def test_junit_xml_report_for_ci(tmp_path: Path) -> None:
 
 def test_junit_xml_holds_no_character_xml_refuses() -> None:
     """A control character in a problem (from a case's data) is escaped, so the report still parses."""
-    from cec_advisor.reports_ci import junit_xml
-    from cec_advisor.rulecases import RuleCaseResult, load_rule_cases
+    from cec_advisor.verify.reports_ci import junit_xml
+    from cec_advisor.verify.rulecases import RuleCaseResult, load_rule_cases
 
     loaded = load_rule_cases(RULE_CASES)[0]
     text = junit_xml([RuleCaseResult(loaded, ("name 'a\x1b[31mb\x00' is wrong",), 0.01)])
@@ -382,7 +382,7 @@ def test_without_hypothesis_generate_and_gaps_say_how_to_install_it(
 ) -> None:
     """Hypothesis is an optional extra: without it generate and gaps exit 2 with one line naming the extra."""
     monkeypatch.setitem(sys.modules, "hypothesis", None)  # type: ignore[arg-type]
-    for name in ("cec_advisor.strategies", "cec_advisor.gaps"):
+    for name in ("cec_advisor.verify.strategies", "cec_advisor.verify.gaps"):
         monkeypatch.delitem(sys.modules, name, raising=False)
     result = CliRunner().invoke(main, [command, "--count", "1", "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
@@ -401,7 +401,8 @@ def test_hypothesis_is_an_extra_that_the_test_extra_pulls_in() -> None:
     assert any(d.startswith("hypothesis") for d in extras["test"])
     blocked = (
         "import sys; sys.modules['hypothesis'] = None; "
-        "import cec_advisor.cli, cec_advisor.lint, cec_advisor.coverage, cec_advisor.rulecases, cec_advisor.batch"
+        "import cec_advisor.cli.main, cec_advisor.verify.lint, cec_advisor.verify.coverage, "
+        "cec_advisor.verify.rulecases, cec_advisor.consult.batch"
     )
     result = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True, check=False, cwd=ROOT)
     assert result.returncode == 0, result.stderr

@@ -20,12 +20,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cec_advisor.advisor import Advisor
-from cec_advisor.case import parse_case, with_changes
-from cec_advisor.facts import FACT_SCALES
-from cec_advisor.labels import SUMMARY_DECISIONS
-from cec_advisor.plan import Plan
-from cec_advisor.rulebase import holds
-from cec_advisor.scales import UNKNOWN
+from cec_advisor.model.case import parse_case, with_changes
+from cec_advisor.model.facts import FACT_SCALES
+from cec_advisor.model.scales import UNKNOWN
+from cec_advisor.plan.build import Plan
+from cec_advisor.render.labels import SUMMARY_DECISIONS
+from cec_advisor.rulebase.semantics import holds
 
 from .conftest import SAMPLE_CASES
 from .strategies import case_data, case_file_bytes

@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 
 from cec_advisor.advisor import Advisor
-from cec_advisor.facts import FACT_SCALES
+from cec_advisor.model.facts import FACT_SCALES
+from cec_advisor.model.scales import UNKNOWN, Scalar, one_of
+from cec_advisor.model.wording import DECISION_LABELS, DECISION_PHRASES, FACT_LABELS, FACT_PHRASES, label, phrase
 from cec_advisor.render.html import render_html
 from cec_advisor.render.markdown import render_markdown
-from cec_advisor.rulebase import ELEMENT_DECISION, SERVICE_DECISION, Rule, RuleBase, fill_placeholders, holds
-from cec_advisor.scales import UNKNOWN, Scalar, one_of
-from cec_advisor.wording import DECISION_LABELS, DECISION_PHRASES, FACT_LABELS, FACT_PHRASES, label, phrase
+from cec_advisor.rulebase.model import ELEMENT_DECISION, SERVICE_DECISION, Rule, RuleBase
+from cec_advisor.rulebase.semantics import fill_placeholders, holds
 
 from .conftest import CASES, SAMPLE_CASES
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cec_advisor.errors import CaseFileError
-from cec_advisor.yamlsource import MAX_BYTES, parse_yaml, read_yaml
+from cec_advisor.io.yamlsource import MAX_BYTES, parse_yaml, read_yaml
 
 
 def _refusal(raw: bytes) -> CaseFileError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cec_advisor.plan import Plan
+from cec_advisor.plan.build import Plan
 from cec_advisor.render.html import render_html
 from cec_advisor.render.json import render_json
 from cec_advisor.render.markdown import render_markdown

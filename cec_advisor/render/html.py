@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from cec_advisor.diagram import build_diagram, to_svg, wrap_text
-from cec_advisor.labels import ELEMENT_NAMES, STEP_NAMES, SUMMARY_DECISIONS, show_decision
-from cec_advisor.plan import Plan, PlannedService, Reason
-from cec_advisor.wording import (
+from cec_advisor.model.wording import (
     delivery_intro,
     delivery_modes,
     join_words,
@@ -20,6 +17,9 @@ from cec_advisor.wording import (
     phrase,
     service_names,
 )
+from cec_advisor.plan.build import Plan, PlannedService, Reason
+from cec_advisor.render.diagram import build_diagram, to_svg, wrap_text
+from cec_advisor.render.labels import ELEMENT_NAMES, STEP_NAMES, SUMMARY_DECISIONS, show_decision
 
 STEP_COLOURS = {1: "#7b3f98", 2: "#2e6fb7", 3: "#2a8c82", 4: "#d08a1f", 5: "#3c8d3a"}
 _CSS = """

@@ -6,7 +6,7 @@ from typing import Any
 
 import orjson
 
-from cec_advisor.plan import PLAN_FORMAT, Plan, Reason
+from cec_advisor.plan.build import PLAN_FORMAT, Plan, Reason
 
 KEY_DECISIONS = ("commitment", "transformation_possible", "readiness", "emphasis", "plan_type")
 """The decisions the JSON plan carries at its top level, in contract order (docs/pathway.md)."""

@@ -5,15 +5,12 @@ them, how CEC delivers (each delivery mode and its coaching, said once), then
 the services year by year with their reasons, delivery and hand-off. The
 trace of rule firings is an opt-in appendix (``trace=True``) for whoever
 wants to check. Every sentence about *why* comes from a rule's ``because``
-(via the plan), with values in the reader's words (:mod:`cec_advisor.wording`).
+(via the plan), with values in the reader's words (:mod:`cec_advisor.model.wording`).
 """
 
 from __future__ import annotations
 
-from cec_advisor.diagram import build_diagram, to_mermaid
-from cec_advisor.labels import ELEMENT_NAMES, STEP_NAMES, SUMMARY_DECISIONS, show_decision
-from cec_advisor.plan import Plan, PlannedService, Reason
-from cec_advisor.wording import (
+from cec_advisor.model.wording import (
     delivery_intro,
     delivery_modes,
     join_words,
@@ -21,6 +18,9 @@ from cec_advisor.wording import (
     phrase,
     service_names,
 )
+from cec_advisor.plan.build import Plan, PlannedService, Reason
+from cec_advisor.render.diagram import build_diagram, to_mermaid
+from cec_advisor.render.labels import ELEMENT_NAMES, STEP_NAMES, SUMMARY_DECISIONS, show_decision
 
 
 def render_markdown(plan: Plan, *, trace: bool = False) -> str:

@@ -1,0 +1,1 @@
+"""The ``cec-advisor`` command line: thin commands over the library, one per role module."""

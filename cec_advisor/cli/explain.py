@@ -1,0 +1,162 @@
+"""Trainers' commands: explain, why, why-not, what-if and diagram."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cec_advisor.advisor import Advisor
+from cec_advisor.cli import colour as colour
+from cec_advisor.cli.app import (
+    echo,
+    emit_json,
+    format_option,
+    main,
+    rules_option,
+    word_of,
+)
+from cec_advisor.render.diagram import build_diagram, to_dot, to_mermaid
+
+
+@main.command()
+@click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--step", "pause", is_flag=True, help="Pause after each Pathway step (Enter to go on) on a terminal.")
+@format_option
+@rules_option
+def explain(case_file: Path, pause: bool, fmt: str, rules_dir: Path | None) -> None:
+    """Walk the Pathway step by step: each decision, the facts behind it, the rule and its source.
+
+    Example: cec-advisor explain cases/board-refuses.yaml --step
+    """
+    from cec_advisor.explain.core import firing_data, walk
+
+    advisor = Advisor(rules_dir)
+    plan = advisor.plan_file(case_file)
+    steps = walk(plan)
+    if fmt == "json":
+        emit_json(
+            {
+                "case": {"id": plan.case_id, "name": plan.case_name},
+                "steps": [
+                    {"step": s.step, "title": s.title, "firings": [firing_data(f, advisor.rulebase) for f in s.firings]}
+                    for s in steps
+                ],
+            }
+        )
+        return
+    echo(f"How the Pathway decided for {plan.case_name} ({plan.case_id})")
+    for walked in steps:
+        echo(f"\nStep {walked.step}: {walked.title}")
+        if not walked.firings:
+            echo("  (no rule of this step applied)")
+        for index, firing in enumerate(walked.firings, 1):
+            data = firing_data(firing, advisor.rulebase)
+            echo(f"  {index}. {data['rule']}: {data['title']} ({data['source']})")
+            facts = ", ".join(f"{k} = {word_of(v)}" for k, v in firing.facts.items()) or "none"
+            echo(f"     facts: {facts}")
+            echo(f"     concluded: {data['concluded']}")
+            echo(f"     because: {data['because']}")
+        if pause and walked.step < 5:
+            click.pause(f"\n-- Enter for Step {walked.step + 1} --")
+
+
+@main.command(name="why")
+@click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("service_id")
+@format_option
+@rules_option
+def why_command(case_file: Path, service_id: str, fmt: str, rules_dir: Path | None) -> None:
+    """Show the proof tree behind a service in the plan, down to the case facts.
+
+    Exits 0 with an answer whether or not the service is in the plan; 2 for a
+    service the catalogue does not hold or a bad case file.
+
+    Example: cec-advisor why cases/riverside-adversarial.yaml instructional-model
+    """
+    from cec_advisor.explain.core import why
+    from cec_advisor.explain.text import why_lines
+
+    advisor = Advisor(rules_dir)
+    case = advisor.load(case_file)
+    answer = why(advisor.plan(case), advisor.rulebase, service_id, case)
+    if fmt == "json":
+        emit_json(answer.as_dict())
+    else:
+        echo("\n".join(why_lines(answer, str(case_file))))
+
+
+@main.command(name="why-not")
+@click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("service_id")
+@click.option(
+    "--budget",
+    type=click.IntRange(1, 100_000),
+    default=3000,
+    show_default=True,
+    help="Most re-plans to try when searching for the smallest change.",
+)
+@format_option
+@rules_option
+def why_not_command(case_file: Path, service_id: str, budget: int, fmt: str, rules_dir: Path | None) -> None:
+    """Explain why a service is not in the plan (or deferred), and find the smallest change that brings it in.
+
+    Exits 0 with an answer whether or not the service is in the plan; 2 for a
+    service the catalogue does not hold or a bad case file.
+
+    Example: cec-advisor why-not cases/sustained-high-performer.yaml standards-based-curriculum
+    """
+    from cec_advisor.explain.core import why_not
+    from cec_advisor.explain.text import why_not_lines
+
+    advisor = Advisor(rules_dir)
+    answer = why_not(advisor, advisor.load(case_file), service_id, budget=budget)
+    if fmt == "json":
+        emit_json(answer.as_dict())
+    else:
+        echo("\n".join(why_not_lines(answer, str(case_file))))
+
+
+@main.command(name="what-if")
+@click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    required=True,
+    metavar="PATH=VALUE",
+    help="A case fact to change, e.g. culture.trust=high (repeatable; null removes it: unknown).",
+)
+@format_option
+@rules_option
+def what_if_command(case_file: Path, settings: tuple[str, ...], fmt: str, rules_dir: Path | None) -> None:
+    """Plan the case as it is and with some facts changed, and show what differs and why.
+
+    Shows the decisions, services, warnings and open questions that differ, each
+    with the rules behind it. VALUE is read as in a case file (true/false, not
+    yes/no); null removes the fact, which makes it unknown.
+
+    Example: cec-advisor what-if cases/riverside-adversarial.yaml --set culture.trust=high
+    """
+    from cec_advisor.explain.core import parse_setting, what_if
+    from cec_advisor.explain.text import what_if_lines
+
+    advisor = Advisor(rules_dir)
+    diff, _, _ = what_if(advisor, advisor.load(case_file), [parse_setting(text) for text in settings])
+    if fmt == "json":
+        emit_json(diff.as_dict())
+    else:
+        echo("\n".join(what_if_lines(diff)))
+
+
+@main.command()
+@click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--dot", is_flag=True, help="Graphviz DOT instead of Mermaid.")
+@rules_option
+def diagram(case_file: Path, dot: bool, rules_dir: Path | None) -> None:
+    """Draw the path the case took through the Pathway (Mermaid, or DOT with --dot); untaken branches greyed.
+
+    Example: cec-advisor diagram cases/pera-slo-request.yaml --dot | dot -Tsvg > path.svg
+    """
+    model = build_diagram(Advisor(rules_dir).plan_file(case_file))
+    echo(to_dot(model) if dot else to_mermaid(model), nl=False)

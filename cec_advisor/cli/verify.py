@@ -1,0 +1,333 @@
+"""Testers' commands: coverage, lint, gaps, test and generate.
+
+The analysis tools (and Hypothesis, for ``generate`` and ``gaps``) are imported inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import yaml
+
+from cec_advisor.advisor import Advisor
+from cec_advisor.cli import colour as colour
+from cec_advisor.cli.app import (
+    NOTHING_SELECTED,
+    OutputPath,
+    echo,
+    emit_json,
+    format_option,
+    main,
+    rules_option,
+)
+from cec_advisor.errors import UserError
+from cec_advisor.io.fileio import write_atomic
+
+SEED_MAX = 2**32 - 1
+
+
+"""Seeds run 0..2**32-1: generated ids (gen-<seed>-<n>) stay within the 64 characters a case id allows."""
+
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    default=None,
+    help="Exit 1 when rule coverage is below this percentage (default: fail-under in [tool.cec-advisor.coverage]).",
+)
+@click.option(
+    "--conditions", "show_conditions", is_flag=True, help="List every condition not yet seen both true and false."
+)
+@rules_option
+def coverage(
+    sources: tuple[Path, ...], fmt: str, fail_under: float | None, show_conditions: bool, rules_dir: Path | None
+) -> None:
+    """Measure how well case files exercise the rule base: rules, conditions, outcomes, services.
+
+    Reads [tool.cec-advisor] in the nearest pyproject.toml: `rules` and
+    `coverage.fail-under` (options given here win).
+
+    Exit codes: 0 success; 1 rule coverage under --fail-under; 2 bad input or
+    usage, or a case file that could not be planned (the others are counted);
+    3 the rule engine failed; 130 interrupted.
+
+    Example: cec-advisor coverage cases/ --fail-under 100
+    """
+    from cec_advisor.cli.config import load_config
+    from cec_advisor.verify.coverage import coverage_html, coverage_text, measure
+
+    config = load_config()
+    threshold = fail_under if fail_under is not None else config.coverage_fail_under
+    report = measure(Advisor(rules_dir or config.rules), list(sources))
+    if fmt == "json":
+        emit_json(report.as_dict())
+    elif fmt == "html":
+        echo(coverage_html(report), nl=False)
+    else:
+        echo(coverage_text(report, show_conditions=show_conditions), nl=False)
+    if threshold is not None and report.rule_percent < threshold:
+        source = "" if fail_under is not None else f" (fail-under in {config.file})"
+        echo(
+            f"Rule coverage {report.rule_percent:.1f}% is below {threshold:g}%{source}; never fired: "
+            f"{', '.join(report.never_fired)}",
+            err=True,
+        )
+        sys.exit(1)
+    if report.errors:
+        echo(f"{len(report.errors)} case file(s) could not be planned; coverage counts only the others", err=True)
+        sys.exit(UserError.exit_code)
+
+
+@main.command(name="lint")
+@click.argument("rules_dir", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "sarif"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for GitHub Actions annotations, sarif for SARIF 2.1.0.",
+)
+@click.option(
+    "--select",
+    metavar="CODES",
+    help="Comma-separated check codes or prefixes to run, e.g. CEC2 or CEC203,CEC205 (default: all).",
+)
+@click.option("--ignore", metavar="CODES", help="Comma-separated check codes or prefixes to leave out, e.g. CEC204.")
+def lint_command(rules_dir: Path | None, fmt: str, select: str | None, ignore: str | None) -> None:
+    """Check a rule base statically; every finding has a code, a file:line and, where one exists, a witness.
+
+    Codes: CEC100-107 (loading), CEC201 unused service, CEC202 salience tie,
+    CEC203 never-true condition, CEC204 subsumed rule, CEC205 conflict.
+
+    Choose checks with --select / --ignore (codes or prefixes, as in ruff) or
+    with select / ignore under [tool.cec-advisor.lint] in the nearest
+    pyproject.toml (the options win). They choose among CEC2xx; CEC1xx (a rule
+    base that does not load) are always reported. RULES_DIR defaults to
+    `rules` under [tool.cec-advisor], else the shipped rules.
+
+    Suppress one finding with `# noqa: CEC204` at the end of the line it points
+    at: a rule's `- id:` line; a service's `- id:` line in services.yaml for
+    CEC201; the second rule's for CEC202 and CEC205. Several codes take
+    commas; a bare `# noqa` suppresses every code.
+
+    Exit codes: 0 clean; 1 findings; 2 bad input or usage (not a folder, a
+    folder that is not a rule base, a bad code, a rule base larger than the
+    engine can hold); 3 the rule engine failed; 130 interrupted.
+
+    Example: cec-advisor lint rules/ --ignore CEC204 --format github
+    """
+    from cec_advisor.cli.config import load_config
+    from cec_advisor.verify.lint import lint
+    from cec_advisor.verify.lintcodes import code_problem
+    from cec_advisor.verify.reports_ci import github_annotations, sarif
+
+    def codes(name: str, text: str) -> tuple[str, ...]:
+        chosen = tuple(part.strip().upper() for part in text.split(",") if part.strip())
+        for code in chosen:
+            if problem := code_problem(code):
+                raise click.BadParameter(problem, param_hint=name)
+        return chosen
+
+    config = load_config()
+    chosen = lint(
+        rules_dir or config.rules,
+        select=codes("--select", select) if select is not None else config.lint_select,
+        ignore=codes("--ignore", ignore) if ignore is not None else config.lint_ignore,
+    )
+    if fmt == "json":
+        emit_json([f.as_dict() for f in chosen])
+    elif fmt == "github":
+        echo(github_annotations(chosen), nl=False)
+    elif fmt == "sarif":
+        echo(sarif(chosen), nl=False)
+    else:
+        for finding in chosen:
+            echo(str(finding), role="warn")
+        echo(f"{len(chosen)} finding(s)" if chosen else "No findings.", role="fail" if chosen else "ok")
+    if chosen:
+        sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "--count",
+    type=click.IntRange(0, 1_000_000),
+    default=500,
+    show_default=True,
+    help="Cases drawn from the Hypothesis strategies.",
+)
+@click.option(
+    "--per-decision",
+    type=click.IntRange(1, 1_000_000),
+    default=2000,
+    show_default=True,
+    help="Most enumerated cases per required decision (a seeded sample beyond).",
+)
+@click.option("--seed", type=click.IntRange(0, SEED_MAX), default=0, show_default=True)
+@click.option(
+    "--out",
+    "out_dir",
+    type=OutputPath(path_type=Path, file_okay=False),
+    default=Path("gaps"),
+    show_default=True,
+    help="Folder for witness case files (gap-NNN.yaml; those an earlier run left and this one does not are removed).",
+)
+@format_option
+@rules_option
+def gaps(count: int, per_decision: int, seed: int, out_dir: Path, fmt: str, rules_dir: Path | None) -> None:
+    """Search the space of valid cases for decisions that get no value or more than one.
+
+    Each problem is reported once, with a witness case file in --out. Witness
+    files an earlier run wrote there that this run does not write again are
+    removed (the list is kept in --out/.cec-advisor-gaps.json); other files are
+    never touched. A progress bar shows on a terminal. Needs the optional
+    Hypothesis extra: pip install 'cec-advisor[testers]'.
+
+    Exit codes: 0 no gap, 1 gaps or conflicts found, 2 bad input or usage
+    (or Hypothesis not installed), 3 the rule engine failed, 130 interrupted.
+
+    Example: cec-advisor gaps --count 1000 --out gaps/ --format json
+    """
+    from cec_advisor.cli.progress import ProgressBar
+    from cec_advisor.verify.gaps import find_gaps
+
+    advisor = Advisor(rules_dir)
+    with ProgressBar("Searching for gaps") as progress:
+        report = find_gaps(
+            advisor, count=count, per_decision=per_decision, seed=seed, out_dir=out_dir, progress=progress
+        )
+    if fmt == "json":
+        emit_json(report.as_dict())
+    else:
+        echo(f"{report.enumerated} enumerated and {report.sampled} sampled cases run through the engine")
+        for gap in report.gaps:
+            echo(f"  {gap.problem} (witness: {gap.file})")
+        echo(f"{len(report.gaps)} gap(s) or conflict(s) found")
+        if report.tidied and report.tidied.removed:
+            echo(f"{len(report.tidied.removed)} witness file(s) of an earlier run removed from {out_dir}", err=True)
+    if report.gaps:
+        sys.exit(1)
+
+
+@main.command(name="test")
+@click.argument("cases_dir", required=False, type=click.Path(path_type=Path, file_okay=False))
+@click.option("-k", "keyword", default="", help="Run only cases whose rule::name matches (and, or, not, ()).")
+@format_option
+@click.option(
+    "--junit-xml",
+    "junit_file",
+    type=OutputPath(path_type=Path, dir_okay=False),
+    help="Also write a JUnit XML report to this file (atomically), for CI.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print only the failures and the closing count.")
+@rules_option
+def test_command(
+    cases_dir: Path | None, keyword: str, fmt: str, junit_file: Path | None, quiet: bool, rules_dir: Path | None
+) -> None:
+    """Run the per-rule YAML test cases (the same files pytest runs) and report each.
+
+    CASES_DIR defaults to ./tests/rule_cases when there is one, else the rule
+    cases shipped with the rules (so an installed advisor can test itself).
+
+    Exit codes: 0 every selected case passed; 1 some failed; 2 bad input or
+    usage (a folder that holds no rule cases, a bad -k); 3 the rule engine
+    failed; 5 no case selected (as pytest); 130 interrupted.
+
+    Example: cec-advisor test -k "K7 and not silent" --junit-xml rule-cases.xml
+    """
+    from cec_advisor.verify.reports_ci import junit_xml
+    from cec_advisor.verify.rulecases import keyword_matcher, load_rule_cases, rule_cases_dir, run_rule_cases
+
+    folder = rule_cases_dir(cases_dir)
+    matches = keyword_matcher(keyword)
+    selected = [loaded for loaded in load_rule_cases(folder) if matches(loaded.test_id)]
+    results = []
+    for result in run_rule_cases(Advisor(rules_dir), selected):
+        results.append(result)
+        if fmt == "text" and not (quiet and result.passed):
+            echo(f"{'pass' if result.passed else 'FAIL'} {result.case.test_id}", role="ok" if result.passed else "fail")
+            for problem in result.problems:
+                echo(f"     {problem}")
+    failed = sum(1 for result in results if not result.passed)
+    if fmt == "json":
+        emit_json(
+            {
+                "folder": str(folder),
+                "passed": len(results) - failed,
+                "failed": failed,
+                "cases": [result.as_dict() for result in results],
+            }
+        )
+    else:
+        echo(f"{len(results) - failed} passed, {failed} failed", role="fail" if failed else "ok")
+    if junit_file is not None:
+        write_atomic(junit_file, junit_xml(results))
+    if not selected:
+        echo(f"no rule case in {folder} matches -k {keyword!r}", err=True)
+        sys.exit(NOTHING_SELECTED)
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--count", type=click.IntRange(1, 10_000_000), required=True, help="How many case files.")
+@click.option("--seed", type=click.IntRange(0, SEED_MAX), default=0, show_default=True, help="Same seed, same cases.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=OutputPath(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder for the case files (created if needed).",
+)
+def generate(count: int, seed: int, out_dir: Path) -> None:
+    """Write valid, varied case files from the Hypothesis strategies the tests use.
+
+    The files are named by their ids, gen-SEED-N.yaml. Into a folder an
+    earlier generate filled, the files it wrote that this run does not write
+    again are removed (the list is kept in --out/.cec-advisor-generate.json),
+    so the folder holds exactly this corpus; any other file there is kept and
+    counted. A progress bar shows on a terminal. Needs the optional Hypothesis
+    extra: pip install 'cec-advisor[testers]'.
+
+    Exit codes: 0 written, 2 bad input or usage (or Hypothesis not installed),
+    130 interrupted.
+
+    Example: cec-advisor generate --count 1000 --seed 1 --out corpus/
+    """
+    from cec_advisor.cli.progress import ProgressBar
+    from cec_advisor.verify.generated import GeneratedFolder
+    from cec_advisor.verify.strategies import POOL, generate_cases
+
+    steps = min(count, POOL) + count
+    with ProgressBar("Generating cases") as progress:
+        cases = generate_cases(count, seed, progress=lambda done, _: progress(done, steps))
+        folder = GeneratedFolder(out_dir, "generate")
+        folder.begin(f"{data['id']}.yaml" for data in cases)
+        for data in cases:
+            text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+            write_atomic(out_dir / f"{data['id']}.yaml", text, sync=False)
+            progress(1, steps)
+        tidied = folder.finish()
+    echo(f"{count} case files written to {out_dir}")
+    if tidied.removed:
+        echo(f"{len(tidied.removed)} case file(s) of an earlier generate removed from {out_dir}", err=True)
+    if tidied.others:
+        echo(
+            f"{len(tidied.others)} other .yaml file(s) in {out_dir} were not written by generate and were kept",
+            err=True,
+        )

@@ -1,0 +1,1 @@
+"""Consultants' tools: batch runs and the interview that builds a case file."""

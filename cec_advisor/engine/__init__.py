@@ -1,0 +1,1 @@
+"""Running the rules: compiling the rule base for durable-rules, the adapter, the trace."""

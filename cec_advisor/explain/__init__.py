@@ -1,0 +1,1 @@
+"""Trainers' tools: how, why, why-not and what-if explanations of a plan."""

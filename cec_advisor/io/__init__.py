@@ -1,0 +1,1 @@
+"""Reading and writing files: safe YAML with line numbers, validation, atomic output."""

@@ -1,0 +1,1 @@
+"""The plan: ordered, scheduled and justified from what the engine concluded."""

@@ -1,0 +1,1 @@
+"""The rule base: rule files, the service catalogue, their validation and meaning."""

@@ -1,0 +1,1 @@
+"""Testers' tools: coverage, lint, per-rule cases, gap analysis and generated cases."""
