@@ -45,7 +45,7 @@ from cec_advisor.io.interrupts import held_interrupts
 from cec_advisor.model.facts import Facts
 from cec_advisor.model.scales import UNKNOWN, Scalar, yaml_word
 from cec_advisor.rulebase.files import UndeterminedModel
-from cec_advisor.rulebase.model import ELEMENT_DECISION, SERVICE_DECISION, RuleBase
+from cec_advisor.rulebase.model import ELEMENT_DECISION, SERVICE_DECISION, Rule, RuleBase
 from cec_advisor.rulebase.semantics import fill_placeholders, reads
 
 
@@ -177,61 +177,74 @@ def _action(compiled: CompiledRule) -> Callable[[Any], None]:
     """Build the engine action of one rule: record the firing, then assert its conclusions."""
     rule = compiled.rule
     paths = reads(rule.when, rule.then)
-    then = rule.then
 
     def action(c: Any) -> None:
         run = _ACTIVE.get(str(c.s.sid))
         if run is None:
             return
         try:
-            case = getattr(c, CASE_ALIAS)
-            matched: dict[str, Any] = case._d if case is not None else {}
-            facts: dict[str, Scalar] = {path: matched.get(path, UNKNOWN) for path in paths}
-            for alias, decision in compiled.decision_aliases:
-                facts[decision] = getattr(c, alias)._d["value"]
-            # An any-group compiles to $or, which the engine expands into one activation per
-            # alternative that holds; the rule has fired once for this match all the same.
-            match_key = (rule.id, *(str(getattr(c, alias)._d["id"]) for alias, _ in compiled.decision_aliases))
-            if match_key in run.fired:
-                return
-            run.fired.add(match_key)
-            concluded: list[str] = []
-            for decision, value in then.conclude.items():
-                _conclude(c, run, rule.id, decision, value, concluded)
-            services = list(then.recommend)
-            if then.recommend_requested:
-                requested = str(matched["request.service"])
-                services.append(requested)
-                run.result.requested.append(requested)
-            open_questions = _open_questions(then.undetermined, run.facts) if then.undetermined else {}
-            services.extend(open_questions)
-            for service in services:
-                _conclude(c, run, rule.id, SERVICE_DECISION, service, concluded)
-                info = run.rulebase.catalogue[service]
-                if not info.diagnostic:  # a diagnosis serves no Framework element by itself (K18)
-                    _conclude(c, run, rule.id, ELEMENT_DECISION, info.element, concluded, record=False)
-            if then.warn:
-                message = fill_placeholders(then.warn.strip(), facts, run.rulebase.catalogue.names)
-                run.result.warnings.append(RuleWarning(rule.id, message))
-                concluded.append(f"warning: {message}")
-            for settle_with, missing in open_questions.items():
-                decision = then.undetermined.decision if then.undetermined else ""
-                run.result.undetermined.append(Undetermined(rule.id, decision, missing, settle_with))
-                concluded.append(f"{decision} undetermined (settle with {settle_with})")
-            run.result.firings.append(
-                Firing(
-                    rule.id,
-                    rule.step,
-                    facts,
-                    tuple(concluded),
-                    tuple(then.conclude),
-                    tuple(dict.fromkeys(services)),
-                )
-            )
+            _fire(c, run, compiled, paths)
         except Exception as exc:  # an action must never fail silently (engine issue 305)
             run.result.failure = run.result.failure or f"rule {rule.id} failed: {exc!r}"
 
     return action
+
+
+def _fire(c: Any, run: _Run, compiled: CompiledRule, paths: tuple[str, ...]) -> None:
+    """One firing of a rule on a match: its conclusions, services, warning and open questions, then the trace.
+
+    An any-group compiles to ``$or``, which the engine expands into one activation per alternative
+    that holds; the rule has fired once for this match all the same, so a repeat is ignored.
+    """
+    rule, then = compiled.rule, compiled.rule.then
+    case = getattr(c, CASE_ALIAS)
+    matched: dict[str, Any] = case._d if case is not None else {}
+    facts: dict[str, Scalar] = {path: matched.get(path, UNKNOWN) for path in paths}
+    for alias, decision in compiled.decision_aliases:
+        facts[decision] = getattr(c, alias)._d["value"]
+    match_key = (rule.id, *(str(getattr(c, alias)._d["id"]) for alias, _ in compiled.decision_aliases))
+    if match_key in run.fired:
+        return
+    run.fired.add(match_key)
+    concluded: list[str] = []
+    for decision, value in then.conclude.items():
+        _conclude(c, run, rule.id, decision, value, concluded)
+    services, open_questions = _recommend(c, run, rule, matched, concluded)
+    if then.warn:
+        message = fill_placeholders(then.warn.strip(), facts, run.rulebase.catalogue.names)
+        run.result.warnings.append(RuleWarning(rule.id, message))
+        concluded.append(f"warning: {message}")
+    for settle_with, missing in open_questions.items():
+        decision = then.undetermined.decision if then.undetermined else ""
+        run.result.undetermined.append(Undetermined(rule.id, decision, missing, settle_with))
+        concluded.append(f"{decision} undetermined (settle with {settle_with})")
+    run.result.firings.append(
+        Firing(rule.id, rule.step, facts, tuple(concluded), tuple(then.conclude), tuple(dict.fromkeys(services)))
+    )
+
+
+def _recommend(
+    c: Any, run: _Run, rule: Rule, matched: dict[str, Any], concluded: list[str]
+) -> tuple[list[str], dict[str, tuple[str, ...]]]:
+    """Assert the services a firing recommends (its own, the requested one, those settling open questions).
+
+    Each non-diagnostic service also asserts the Framework element it serves (K18). Returns the
+    services in order and the open questions by the service that settles them.
+    """
+    then = rule.then
+    services = list(then.recommend)
+    if then.recommend_requested:
+        requested = str(matched["request.service"])
+        services.append(requested)
+        run.result.requested.append(requested)
+    open_questions = _open_questions(then.undetermined, run.facts) if then.undetermined else {}
+    services.extend(open_questions)
+    for service in services:
+        _conclude(c, run, rule.id, SERVICE_DECISION, service, concluded)
+        info = run.rulebase.catalogue[service]
+        if not info.diagnostic:  # a diagnosis serves no Framework element by itself (K18)
+            _conclude(c, run, rule.id, ELEMENT_DECISION, info.element, concluded, record=False)
+    return services, open_questions
 
 
 def _open_questions(question: UndeterminedModel, facts: Facts) -> dict[str, tuple[str, ...]]:

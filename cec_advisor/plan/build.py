@@ -20,8 +20,8 @@ from cec_advisor.engine.trace import Firing, RuleWarning, RunResult
 from cec_advisor.model.case import INDICATOR_GROUPS, INDICATORS, Case
 from cec_advisor.model.facts import Facts
 from cec_advisor.model.scales import UNKNOWN, Scalar
-from cec_advisor.plan.schedule import STRUCTURE_STEP, ScheduleInput, schedule
-from cec_advisor.rulebase.catalogue import ELEMENTS
+from cec_advisor.plan.schedule import STRUCTURE_STEP, ScheduleInput, Timeline, schedule
+from cec_advisor.rulebase.catalogue import ELEMENTS, Catalogue
 from cec_advisor.rulebase.model import SERVICE_DECISION, RuleBase
 from cec_advisor.rulebase.semantics import fill_placeholders
 
@@ -121,21 +121,57 @@ class Plan:
 
 
 def build_plan(case: Case, facts: Facts, result: RunResult, rulebase: RuleBase) -> Plan:
-    """Turn one run's conclusions into a :class:`Plan`."""
+    """Turn one run's conclusions into a :class:`Plan`: ranked needs, the scheduled services, warnings, trace."""
     catalogue = rulebase.catalogue
     needs = _rank_needs(result.all_values("need"), facts)
     reasons, decided = _reasons(result.firings, rulebase)
     recommended = [str(s) for s in result.all_values(SERVICE_DECISION)]
+    capacity, assumed = _capacity(case, result, len(recommended))
+    timeline = _timeline(recommended, needs, capacity, result, rulebase)
+    ordered = list(timeline.order)
+    warnings = list(result.warnings)
+    if timeline.overflow:
+        warnings.append(_overflow_warning(timeline, capacity, result, catalogue))
+    covered = {catalogue[s].element for s in ordered if not catalogue[s].diagnostic}
+    return Plan(
+        case_id=case.id,
+        case_name=case.name,
+        level=case.level,
+        decisions=tuple(
+            DecisionOutcome(
+                d.id, d.title, result.value(d.id) if d.single else None, tuple(decided.get(d.id, ())), d.values
+            )
+            for d in rulebase.decisions.values()
+        ),
+        greatest_areas_of_need=needs,
+        weakest_indicators=tuple(name for name in INDICATORS if facts.get(f"focus_on_learning.{name}") == 1),
+        capacity=capacity,
+        capacity_assumed=assumed,
+        services=_planned_services(timeline, result, catalogue, reasons),
+        elements_untouched=tuple(e for e in ELEMENTS if e not in covered),
+        warnings=tuple(warnings),
+        horizon=timeline.horizon,
+        milestone_phase=timeline.milestone_period,
+        undetermined=_open_questions(result),
+        trace=tuple(result.firings),
+        coaching_model=result.value("delivery_model") == "coaching",
+    )
+
+
+def _timeline(
+    recommended: list[str], needs: tuple[str, ...], capacity: int, result: RunResult, rulebase: RuleBase
+) -> Timeline:
+    """Schedule the recommended services with what the rules concluded about order, deferral and the horizon."""
+    catalogue = rulebase.catalogue
     deferred = frozenset(
         s
         for s in recommended
         if result.value("defer_later_work") is True
         and (catalogue[s].step >= STRUCTURE_STEP or catalogue[s].needs_all_anchors)
     )
-    capacity, assumed = _capacity(case, result, len(recommended))
     urgency, first_rounds = _urgency(result, rulebase)
     horizon = result.value("horizon")
-    timeline = schedule(
+    return schedule(
         ScheduleInput(
             services=tuple(recommended),
             urgency=urgency,
@@ -150,13 +186,19 @@ def build_plan(case: Case, facts: Facts, result: RunResult, rulebase: RuleBase) 
         ),
         catalogue,
     )
+
+
+def _planned_services(
+    timeline: Timeline, result: RunResult, catalogue: Catalogue, reasons: dict[str, list[Reason]]
+) -> tuple[PlannedService, ...]:
+    """The services in their scheduled order, each with its place, delivery, hand-over and reasons."""
     ordered = list(timeline.order)
     in_plan = set(ordered)
+    coaching = result.value("delivery_model") == "coaching"
     services = []
     for index, service_id in enumerate(ordered):
         service = catalogue[service_id]
         placed = timeline.placements[service_id]
-        after = tuple(p for p in service.prerequisites if p in in_plan)
         handing = tuple(
             other
             for other in ordered
@@ -174,15 +216,13 @@ def build_plan(case: Case, facts: Facts, result: RunResult, rulebase: RuleBase) 
                 element=service.element,
                 phase=placed.period,
                 delivery=service.delivery,
-                coaching=tuple(catalogue.coaching[mode] for mode in service.delivery)
-                if result.value("delivery_model") == "coaching"
-                else (),
+                coaching=tuple(catalogue.coaching[mode] for mode in service.delivery) if coaching else (),
                 handoff=service.handoff,
                 owner=service.owner,
                 diagnostic=service.diagnostic,
                 requested=service_id in result.requested,
                 deferred=placed.later,
-                after=after,
+                after=tuple(p for p in service.prerequisites if p in in_plan),
                 hands_over_to=handing,
                 reasons=tuple(reasons.get(service_id, ())),
                 urgency=placed.urgency,
@@ -190,43 +230,22 @@ def build_plan(case: Case, facts: Facts, result: RunResult, rulebase: RuleBase) 
                 first_round_phase=timeline.first_rounds.get(service_id),
             )
         )
-    warnings = list(result.warnings)
-    if timeline.overflow:
-        horizon_rule = next(iter(result.concluders("horizon", horizon)), "") if horizon is not None else ""
-        names = "; ".join(catalogue[s].name for s in timeline.overflow)
-        warnings.append(
-            RuleWarning(
-                horizon_rule,
-                f"{_count(len(timeline.overflow), 'recommended service')} "
-                f"{'does' if len(timeline.overflow) == 1 else 'do'} not fit the plan's "
-                f"{timeline.horizon}-year horizon at {_count(capacity, 'new service')} a year and "
-                f"{'is' if len(timeline.overflow) == 1 else 'are'} listed as later work, to be planned when the "
-                f"first ones hand over: {names}.",
-            )
-        )
-    covered = {catalogue[s].element for s in ordered if not catalogue[s].diagnostic}
-    return Plan(
-        case_id=case.id,
-        case_name=case.name,
-        level=case.level,
-        decisions=tuple(
-            DecisionOutcome(
-                d.id, d.title, result.value(d.id) if d.single else None, tuple(decided.get(d.id, ())), d.values
-            )
-            for d in rulebase.decisions.values()
-        ),
-        greatest_areas_of_need=needs,
-        weakest_indicators=tuple(name for name in INDICATORS if facts.get(f"focus_on_learning.{name}") == 1),
-        capacity=capacity,
-        capacity_assumed=assumed,
-        services=tuple(services),
-        elements_untouched=tuple(e for e in ELEMENTS if e not in covered),
-        warnings=tuple(warnings),
-        horizon=timeline.horizon,
-        milestone_phase=timeline.milestone_period,
-        undetermined=_open_questions(result),
-        trace=tuple(result.firings),
-        coaching_model=result.value("delivery_model") == "coaching",
+    return tuple(services)
+
+
+def _overflow_warning(timeline: Timeline, capacity: int, result: RunResult, catalogue: Catalogue) -> RuleWarning:
+    """The warning that some recommended services do not fit the horizon and wait as later work (K11)."""
+    horizon = result.value("horizon")
+    horizon_rule = next(iter(result.concluders("horizon", horizon)), "") if horizon is not None else ""
+    names = "; ".join(catalogue[s].name for s in timeline.overflow)
+    one = len(timeline.overflow) == 1
+    return RuleWarning(
+        horizon_rule,
+        f"{_count(len(timeline.overflow), 'recommended service')} "
+        f"{'does' if one else 'do'} not fit the plan's "
+        f"{timeline.horizon}-year horizon at {_count(capacity, 'new service')} a year and "
+        f"{'is' if one else 'are'} listed as later work, to be planned when the "
+        f"first ones hand over: {names}.",
     )
 
 
