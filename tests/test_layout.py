@@ -108,3 +108,31 @@ def _size_problems() -> list[str]:
 def test_modules_and_functions_are_small_or_say_why() -> None:
     """No module over 400 lines and no function over 50 unless its docstring says 'Long because ...'."""
     assert _size_problems() == []
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _declared_all(path: Path) -> list[str] | None:
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            return list(ast.literal_eval(node.value))
+    return None
+
+
+def test_every_all_is_sorted_and_lists_what_others_import() -> None:
+    """A module's ``__all__`` is sorted and names every public name another module or test imports from it."""
+    exported = {_module_name(path): names for path in MODULES if (names := _declared_all(path)) is not None}
+    problems = [f"{module}: __all__ is not sorted" for module, names in exported.items() if names != sorted(names)]
+    importers = [*MODULES, *(ROOT / "tests").rglob("*.py"), *(ROOT / "benchmarks").rglob("*.py")]
+    for path in importers:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module in exported:
+                problems.extend(
+                    f"{path.relative_to(ROOT)}:{node.lineno}: {alias.name} is not in {node.module}.__all__"
+                    for alias in node.names
+                    if not alias.name.startswith("_") and alias.name not in exported[node.module]
+                )
+    assert problems == []
