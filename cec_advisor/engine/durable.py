@@ -44,9 +44,8 @@ from cec_advisor.errors import EngineError
 from cec_advisor.io.interrupts import held_interrupts
 from cec_advisor.model.facts import Facts
 from cec_advisor.model.scales import UNKNOWN, Scalar, yaml_word
-from cec_advisor.rulebase.files import UndeterminedModel
 from cec_advisor.rulebase.model import ELEMENT_DECISION, SERVICE_DECISION, Rule, RuleBase
-from cec_advisor.rulebase.semantics import fill_placeholders, reads
+from cec_advisor.rulebase.semantics import fill_placeholders, reads, settling_services
 
 
 class _OrjsonForDurable:
@@ -237,7 +236,7 @@ def _recommend(
         requested = str(matched["request.service"])
         services.append(requested)
         run.result.requested.append(requested)
-    open_questions = _open_questions(then.undetermined, run.facts) if then.undetermined else {}
+    open_questions = settling_services(then.undetermined, run.facts) if then.undetermined else {}
     services.extend(open_questions)
     for service in services:
         _conclude(c, run, rule.id, SERVICE_DECISION, service, concluded)
@@ -245,19 +244,6 @@ def _recommend(
         if not info.diagnostic:  # a diagnosis serves no Framework element by itself (K18)
             _conclude(c, run, rule.id, ELEMENT_DECISION, info.element, concluded, record=False)
     return services, open_questions
-
-
-def _open_questions(question: UndeterminedModel, facts: Facts) -> dict[str, tuple[str, ...]]:
-    """The facts this case leaves unknown among ``question.missing``, grouped by the service that settles them.
-
-    A rule may list several candidate facts; only those unknown here are named
-    (all of them if none is, which a rule's condition should rule out).
-    """
-    missing = tuple(path for path in question.missing if path not in facts) or question.missing
-    groups: dict[str, list[str]] = {}
-    for path in missing:
-        groups.setdefault(question.settle.get(path, question.settle_with), []).append(path)
-    return {service: tuple(paths) for service, paths in groups.items()}
 
 
 def _conclude(

@@ -8,9 +8,7 @@ from typing import Any
 
 from cec_advisor.model.scales import UNKNOWN, one_of
 from cec_advisor.model.wording import phrase
-from cec_advisor.rulebase.files import (
-    ThenModel,
-)
+from cec_advisor.rulebase.files import ThenModel, UndeterminedModel
 from cec_advisor.rulebase.model import (
     Condition,
     FactTest,
@@ -58,3 +56,16 @@ def fill_placeholders(text: str, facts: Mapping[str, Any], services: Mapping[str
         return phrase(match.group(1), facts.get(match.group(1), UNKNOWN), services)
 
     return PLACEHOLDER.sub(value, text)
+
+
+def settling_services(question: UndeterminedModel, facts: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The facts this case leaves unknown among ``question.missing``, grouped by the service that settles them.
+
+    A rule may list several candidate facts; only those unknown here are named
+    (all of them if none is, which a rule's condition should rule out).
+    """
+    missing = tuple(path for path in question.missing if path not in facts) or question.missing
+    groups: dict[str, list[str]] = {}
+    for path in missing:
+        groups.setdefault(question.settle.get(path, question.settle_with), []).append(path)
+    return {service: tuple(paths) for service, paths in groups.items()}
