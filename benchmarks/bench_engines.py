@@ -73,7 +73,8 @@ def drift(advisor: Advisor, files: list[Path], runs: int) -> None:
         for n in range(runs):
             if n % 1000 == 0:
                 windows.append([])
-            windows[-1].append(timed(lambda f=facts[n % len(facts)]: engine.run(f)))
+            case_facts_now = facts[n % len(facts)]
+            windows[-1].append(timed(lambda f=case_facts_now, e=engine: e.run(f)))
         print(f"CLIPS, {label}: " + ", ".join(f"{median_ms(w):.3f}" for w in windows) + " ms per case by 1,000 runs")
     clips_module.REBUILD_EVERY = REBUILD_EVERY
 
