@@ -107,3 +107,14 @@ def test_an_unknown_fact_translates_to_its_empty_slot(advisor: object) -> None:
     text = translate(rule, 1)
     assert "nil)" in text
     assert '"unknown"' not in text
+
+
+def test_the_clips_translation_imports_nothing_of_the_durable_compiler_or_adapter() -> None:
+    """verify/clips.py reads the validated rule base only: no import of engine.compile or engine.durable."""
+    import ast
+
+    tree = ast.parse((ROOT / "cec_advisor" / "verify" / "clips.py").read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert not {name for name in imported if name and (name.startswith("durable") or "engine.compile" in name)}
+    assert "cec_advisor.engine.durable" not in imported
