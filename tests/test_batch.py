@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from cec_advisor.cli.main import main
-from cec_advisor.consult.batch import duplicate_ids, parse_formats, run_batch
+from cec_advisor.consult.batch import parse_formats, run_batch
+from cec_advisor.consult.scan import duplicate_ids
 from cec_advisor.errors import UserError
 from cec_advisor.io.sources import collect_case_files
 
@@ -136,19 +137,19 @@ def test_a_worker_crash_loses_only_its_case(tmp_path: Path, corpus: Path, monkey
     import os
     import signal
 
-    from cec_advisor.consult import batch
+    from cec_advisor.consult import workers
 
     crasher = corpus / "crash-me.yaml"
     crasher.write_text((CASES / "pera-slo-request.yaml").read_text().replace("id: prairie-view-204", "id: crash-me"))
-    planner = batch._Worker.plan
+    planner = workers.Worker.plan
 
-    def crash_on_one(path: str) -> batch.CaseOutcome:
+    def crash_on_one(path: str) -> workers.CaseOutcome:
         if Path(path).name == "crash-me.yaml":
             faulthandler.disable()  # the crash is deliberate: no fatal-error dump from the worker
             os.kill(os.getpid(), signal.SIGSEGV)
         return planner(path)
 
-    monkeypatch.setattr(batch._Worker, "plan", staticmethod(crash_on_one))
+    monkeypatch.setattr(workers.Worker, "plan", staticmethod(crash_on_one))
     out = tmp_path / "plans"
     report = run_batch([corpus], out, ("json",), jobs=2)
     crashed = [error for file, error in report.failed if file.endswith("crash-me.yaml")]
