@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from cec_advisor.advisor import Advisor
 from cec_advisor.cli.main import main
-from cec_advisor.consult.interview import ASSESSED, ENTRY, REQUESTED, Interview, Question, answers_from_file
+from cec_advisor.consult.casefile import answers_from_file
+from cec_advisor.consult.interview import ASSESSED, ENTRY, REQUESTED, Interview, Question
 from cec_advisor.errors import CaseFileError
 from cec_advisor.io.yamlsource import Locator
 from cec_advisor.model.case import case_from_data

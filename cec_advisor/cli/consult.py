@@ -288,7 +288,8 @@ def interview(out: Path | None, from_file: Path | None, rules_dir: Path | None) 
 
     Example: cec-advisor interview --out cases/new-district.yaml
     """
-    from cec_advisor.consult.interview import Interview, case_yaml, read_answers, user_comments
+    from cec_advisor.consult.casefile import case_yaml, read_answers, user_comments
+    from cec_advisor.consult.interview import Interview
 
     rulebase = load_rulebase(rules_dir)
     answers, problems = read_answers(from_file, rulebase) if from_file else ({}, [])
@@ -342,7 +343,7 @@ def interview(out: Path | None, from_file: Path | None, rules_dir: Path | None) 
 
 def _save_partial(session: Any, out: Path | None, why: str) -> None:
     """Keep the answers so far as a resumable partial case file: written to ``out``, or printed on stdout."""
-    from cec_advisor.consult.interview import case_yaml
+    from cec_advisor.consult.casefile import case_yaml
 
     if not session.answers:
         echo(f"{why}; nothing answered, nothing saved.", err=True)
