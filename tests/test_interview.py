@@ -240,12 +240,12 @@ def test_when_the_finished_case_is_refused_the_answers_are_saved(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Should the final check refuse the case, the answers are saved as a resumable file and one error line is given."""
-    import cec_advisor.cli.consult
+    import cec_advisor.consult.interview
 
     def refuse(*_: object) -> None:
         raise CaseFileError("interview", None, "name", "refused")
 
-    monkeypatch.setattr(cec_advisor.cli.consult, "case_from_data", refuse)
+    monkeypatch.setattr(cec_advisor.consult.interview, "case_from_data", refuse)
     target = tmp_path / "new.yaml"
     script = "tiny\nTiny\ndistrict\n" + ALL_UNKNOWN
     result = CliRunner().invoke(main, ["interview", "--out", str(target)], input=script)
