@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from cec_advisor.cli.main import main
-from cec_advisor.consult.batch import parse_formats, run_batch
+from cec_advisor.consult.batch import BatchReport, parse_formats, run_batch
+from cec_advisor.consult.formatters import batch_lines
 from cec_advisor.consult.scan import duplicate_ids
 from cec_advisor.errors import UserError
 from cec_advisor.io.sources import collect_case_files
@@ -352,3 +353,18 @@ def test_resume_with_a_damaged_record_plans_again(tmp_path: Path, corpus: Path) 
     manifest.write_text("\n".join([lines[0], *map(json.dumps, damaged), *lines[3:], "{cut sho"]) + "\n")
     again = run_batch([corpus], out, ("json",), resume=True)
     assert again.planned == first.planned and again.reused == first.planned - 2
+
+
+def test_closing_lines_count_reused_cases_and_list_every_failure(tmp_path: Path) -> None:
+    """The closing line counts planned (and reused) cases; each failure and unwritten file follows on stderr."""
+    report = BatchReport(planned=3, failed=[("a.yaml", "a.yaml: bad")], reused=2, output_errors=["summary.csv: full"])
+    lines = batch_lines(report, tmp_path, "json", quiet=False)
+    assert [(line.text, line.err) for line in lines] == [
+        (f"3 planned (2 unchanged since the last run), 1 failed; plans and summary.json in {tmp_path}", False),
+        ("1 case file(s) could not be planned:", True),
+        ("  a.yaml: bad", True),
+        ("Error: summary.csv: full", True),
+    ]
+    assert [line.text for line in batch_lines(report, tmp_path, "json", quiet=True)] == [
+        line.text for line in lines[1:]
+    ]

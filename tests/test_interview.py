@@ -293,3 +293,23 @@ def test_resuming_keeps_the_files_own_comments(tmp_path: Path) -> None:
     assert saved.count("# Case file written by `cec-advisor interview`.") == 1
     again = CliRunner().invoke(main, ["interview", "--from", str(path), "--out", str(path)], input="quit\n")
     assert again.exit_code == 0 and path.read_text(encoding="utf-8") == saved  # stable: nothing doubles
+
+
+def test_quitting_at_once_saves_nothing_and_says_so(tmp_path: Path) -> None:
+    """`quit` before any answer exits 0, writes no file and says nothing was saved."""
+    target = tmp_path / "new.yaml"
+    result = CliRunner().invoke(main, ["interview", "--out", str(target)], input="quit\n")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[-1] == "Interview stopped; nothing answered, nothing saved."
+    assert not target.exists()
+
+
+def test_quitting_with_out_names_the_file_to_resume_from(tmp_path: Path) -> None:
+    """`quit` after an answer saves it to --out and gives the command that resumes from that file."""
+    target = tmp_path / "new.yaml"
+    result = CliRunner().invoke(main, ["interview", "--out", str(target)], input="tiny\nquit\n")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[-1] == (
+        f"Interview stopped; answers saved to {target}. Resume with: cec-advisor interview --from {target}"
+    )
+    assert "id: tiny" in target.read_text()

@@ -50,6 +50,21 @@ REQUESTED = "request.made"
 SERVICE = "request.service"
 ENTRY = "entry_points"
 
+__all__ = [
+    "ASSESSED",
+    "ENTRY",
+    "IDENTITY",
+    "QUESTIONS",
+    "REQUESTED",
+    "SERVICE",
+    "Interview",
+    "Question",
+    "case_data",
+    "options_for",
+    "parse_answer",
+    "partial_problems",
+]
+
 QUESTIONS: dict[str, str] = {
     "id": "Case id (lowercase letters, digits and '-', e.g. riverside-42)",
     "name": "Name of the district or school",
