@@ -312,7 +312,7 @@ def _ask(session: Interview, out: Path | None) -> int | None:
     again. Ctrl-C or the end of input saves the answers as ``quit`` does and
     exits 130.
     """
-    from cec_advisor.consult.formatters import question_prompt
+    from cec_advisor.consult.formatters import answer_refused, question_prompt, question_why
 
     asked = 0
     while (question := session.next_question()) is not None:
@@ -325,12 +325,12 @@ def _ask(session: Interview, out: Path | None) -> int | None:
             sys.exit(Interrupted.exit_code)
         command = reply.strip().lower()
         if command == "why":
-            echo(f"  {question.why()}", err=True)
+            echo(question_why(question), err=True)
         elif command == "quit":
             _save_partial(session, out, "Interview stopped")
             return None
         elif problem := session.answer(question, reply):
-            echo(f"  Not taken: {problem}.", err=True)
+            echo(answer_refused(problem), err=True)
         else:
             asked += 1
     return asked

@@ -33,12 +33,14 @@ INTERVIEW_START = (
 __all__ = [
     "INTERVIEW_START",
     "Line",
+    "answer_refused",
     "batch_interrupted",
     "batch_lines",
     "error_lines",
     "interview_done",
     "interview_saved",
     "question_prompt",
+    "question_why",
     "services_text",
     "validation_lines",
 ]
@@ -104,6 +106,16 @@ def services_text(rulebase: RuleBase, service_id: str | None) -> str:
 def question_prompt(question: Question) -> str:
     """The question as the interview asks it: its wording, then the fact it fills and the answers allowed."""
     return f"\n{question.text}\n  [{question.path}] {question.options}"
+
+
+def answer_refused(problem: str) -> str:
+    """What the interview says when the case format refuses an answer (the question is then asked again)."""
+    return f"  Not taken: {problem}."
+
+
+def question_why(question: Question) -> str:
+    """The interview's answer to ``why``: the rule that needs the fact and what it tests."""
+    return f"  {question.why()}"
 
 
 def interview_saved(why: str, out: Path | None, *, anything: bool) -> str:
