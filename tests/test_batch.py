@@ -12,7 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from cec_advisor.cli.main import main
-from cec_advisor.consult.batch import duplicate_ids, parse_formats, run_batch
+from cec_advisor.consult.batch import BatchReport, parse_formats, run_batch
+from cec_advisor.consult.formatters import batch_lines
+from cec_advisor.consult.scan import duplicate_ids
 from cec_advisor.errors import UserError
 from cec_advisor.io.sources import collect_case_files
 
@@ -136,19 +138,19 @@ def test_a_worker_crash_loses_only_its_case(tmp_path: Path, corpus: Path, monkey
     import os
     import signal
 
-    from cec_advisor.consult import batch
+    from cec_advisor.consult import workers
 
     crasher = corpus / "crash-me.yaml"
     crasher.write_text((CASES / "pera-slo-request.yaml").read_text().replace("id: prairie-view-204", "id: crash-me"))
-    planner = batch._Worker.plan
+    planner = workers.Worker.plan
 
-    def crash_on_one(path: str) -> batch.CaseOutcome:
+    def crash_on_one(path: str) -> workers.CaseOutcome:
         if Path(path).name == "crash-me.yaml":
             faulthandler.disable()  # the crash is deliberate: no fatal-error dump from the worker
             os.kill(os.getpid(), signal.SIGSEGV)
         return planner(path)
 
-    monkeypatch.setattr(batch._Worker, "plan", staticmethod(crash_on_one))
+    monkeypatch.setattr(workers.Worker, "plan", staticmethod(crash_on_one))
     out = tmp_path / "plans"
     report = run_batch([corpus], out, ("json",), jobs=2)
     crashed = [error for file, error in report.failed if file.endswith("crash-me.yaml")]
@@ -351,3 +353,18 @@ def test_resume_with_a_damaged_record_plans_again(tmp_path: Path, corpus: Path) 
     manifest.write_text("\n".join([lines[0], *map(json.dumps, damaged), *lines[3:], "{cut sho"]) + "\n")
     again = run_batch([corpus], out, ("json",), resume=True)
     assert again.planned == first.planned and again.reused == first.planned - 2
+
+
+def test_closing_lines_count_reused_cases_and_list_every_failure(tmp_path: Path) -> None:
+    """The closing line counts planned (and reused) cases; each failure and unwritten file follows on stderr."""
+    report = BatchReport(planned=3, failed=[("a.yaml", "a.yaml: bad")], reused=2, output_errors=["summary.csv: full"])
+    lines = batch_lines(report, tmp_path, "json", quiet=False)
+    assert [(line.text, line.err) for line in lines] == [
+        (f"3 planned (2 unchanged since the last run), 1 failed; plans and summary.json in {tmp_path}", False),
+        ("1 case file(s) could not be planned:", True),
+        ("  a.yaml: bad", True),
+        ("Error: summary.csv: full", True),
+    ]
+    assert [line.text for line in batch_lines(report, tmp_path, "json", quiet=True)] == [
+        line.text for line in lines[1:]
+    ]

@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from cec_advisor.advisor import Advisor
 from cec_advisor.cli.main import main
-from cec_advisor.consult.interview import ASSESSED, ENTRY, REQUESTED, Interview, Question, answers_from_file
+from cec_advisor.consult.casefile import answers_from_file
+from cec_advisor.consult.interview import ASSESSED, ENTRY, REQUESTED, Interview, Question
 from cec_advisor.errors import CaseFileError
 from cec_advisor.io.yamlsource import Locator
 from cec_advisor.model.case import case_from_data
@@ -239,12 +240,12 @@ def test_when_the_finished_case_is_refused_the_answers_are_saved(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Should the final check refuse the case, the answers are saved as a resumable file and one error line is given."""
-    import cec_advisor.cli.consult
+    import cec_advisor.consult.interview
 
     def refuse(*_: object) -> None:
         raise CaseFileError("interview", None, "name", "refused")
 
-    monkeypatch.setattr(cec_advisor.cli.consult, "case_from_data", refuse)
+    monkeypatch.setattr(cec_advisor.consult.interview, "case_from_data", refuse)
     target = tmp_path / "new.yaml"
     script = "tiny\nTiny\ndistrict\n" + ALL_UNKNOWN
     result = CliRunner().invoke(main, ["interview", "--out", str(target)], input=script)
@@ -292,3 +293,23 @@ def test_resuming_keeps_the_files_own_comments(tmp_path: Path) -> None:
     assert saved.count("# Case file written by `cec-advisor interview`.") == 1
     again = CliRunner().invoke(main, ["interview", "--from", str(path), "--out", str(path)], input="quit\n")
     assert again.exit_code == 0 and path.read_text(encoding="utf-8") == saved  # stable: nothing doubles
+
+
+def test_quitting_at_once_saves_nothing_and_says_so(tmp_path: Path) -> None:
+    """`quit` before any answer exits 0, writes no file and says nothing was saved."""
+    target = tmp_path / "new.yaml"
+    result = CliRunner().invoke(main, ["interview", "--out", str(target)], input="quit\n")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[-1] == "Interview stopped; nothing answered, nothing saved."
+    assert not target.exists()
+
+
+def test_quitting_with_out_names_the_file_to_resume_from(tmp_path: Path) -> None:
+    """`quit` after an answer saves it to --out and gives the command that resumes from that file."""
+    target = tmp_path / "new.yaml"
+    result = CliRunner().invoke(main, ["interview", "--out", str(target)], input="tiny\nquit\n")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[-1] == (
+        f"Interview stopped; answers saved to {target}. Resume with: cec-advisor interview --from {target}"
+    )
+    assert "id: tiny" in target.read_text()

@@ -1,15 +1,17 @@
 """Consultants' commands: plan, batch, validate, schema, services and interview.
 
-Modules only some commands need are imported inside those commands, so ``plan`` starts fast.
+Each command parses its options, calls the library and hands the result to a
+formatter (:mod:`cec_advisor.consult.formatters`) or a renderer; errors are
+turned into one line and an exit code by the command group, once. Modules only
+some commands need are imported inside those commands, so ``plan`` starts fast.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -24,17 +26,17 @@ from cec_advisor.cli.app import (
     rules_option,
     trace_option,
 )
-from cec_advisor.errors import CaseFileError, Interrupted, UserError
+from cec_advisor.errors import Interrupted, UserError
 from cec_advisor.io.fileio import write_atomic
-from cec_advisor.io.safetext import printable
-from cec_advisor.io.yamlsource import Locator
-from cec_advisor.model.case import case_from_data, case_problems
 from cec_advisor.render import RENDERERS, render
 from cec_advisor.rulebase.load import load_rulebase
 
+if TYPE_CHECKING:  # types only: each command imports the modules it needs when it runs
+    from cec_advisor.consult.batch import BatchReport
+    from cec_advisor.consult.formatters import Line
+    from cec_advisor.consult.interview import Interview
+
 SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".html": "html", ".htm": "html"}
-
-
 """The plan format an output file's suffix implies."""
 
 
@@ -143,43 +145,51 @@ def batch(
 
     Example: cec-advisor batch cases/ --out plans --format json,markdown,html --jobs 2
     """
-    from cec_advisor.consult.batch import parse_formats, run_batch
-    from cec_advisor.io.sources import collect_case_files
+    from cec_advisor.consult.batch import parse_formats
+    from cec_advisor.consult.formatters import batch_interrupted, batch_lines
 
     chosen = parse_formats(formats)
-    total = len(collect_case_files(sources))
-    options: dict[str, Any] = {
-        "jobs": jobs,
-        "rules_dir": rules_dir,
-        "trace": trace,
-        "resume": resume,
-        "summary_format": summary_format,
-    }
     try:
-        if not quiet and sys.stderr.isatty() and os.environ.get("TERM") != "dumb" and total > 1:
-            with click.progressbar(length=total, label="Planning", file=sys.stderr) as bar:
-                report = run_batch(sources, out_dir, chosen, progress=bar.update, **options)
-        else:
-            report = run_batch(sources, out_dir, chosen, **options)
-    except KeyboardInterrupt:
-        raise Interrupted(
-            f"plan files already in {out_dir} are complete; the summary was not updated; "
-            "run the same command with --resume to go on"
-        ) from None
-    reused = f" ({report.reused} unchanged since the last run)" if report.reused else ""
-    if not quiet:
-        echo(
-            f"{report.planned} planned{reused}, {len(report.failed)} failed; "
-            f"plans and summary.{summary_format} in {out_dir}"
+        report = _run_batch(
+            sources,
+            out_dir,
+            chosen,
+            show_bar=not quiet,
+            jobs=jobs,
+            rules_dir=rules_dir,
+            trace=trace,
+            resume=resume,
+            summary_format=summary_format,
         )
-    if report.failed:
-        echo(f"{len(report.failed)} case file(s) could not be planned:", err=True, role="fail")
-        for _, error in report.failed:
-            echo(f"  {error}", err=True)
-    for error in report.output_errors:
-        echo(printable(f"Error: {error}", one_line=True), err=True, role="fail")
+    except KeyboardInterrupt:
+        raise Interrupted(batch_interrupted(out_dir)) from None
+    _show(batch_lines(report, out_dir, summary_format, quiet=quiet))
     if not report.ok:
         sys.exit(UserError.exit_code)
+
+
+def _run_batch(
+    sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], *, show_bar: bool, **options: Any
+) -> BatchReport:
+    """Run the batch; with ``show_bar``, a progress bar on standard error if that is a terminal and cases are many.
+
+    The case files are counted for the bar only when a bar can be drawn.
+    """
+    from cec_advisor.cli.progress import on_terminal
+    from cec_advisor.consult.batch import run_batch
+    from cec_advisor.io.sources import collect_case_files
+
+    total = len(collect_case_files(sources)) if show_bar and on_terminal() else 0
+    if total > 1:
+        with click.progressbar(length=total, label="Planning", file=sys.stderr) as bar:
+            return run_batch(sources, out_dir, formats, progress=bar.update, **options)
+    return run_batch(sources, out_dir, formats, **options)
+
+
+def _show(lines: list[Line]) -> None:
+    """Print a formatter's lines in order, each to its stream with its colour role."""
+    for line in lines:
+        echo(line.text, err=line.err, role=line.role)
 
 
 @main.command()
@@ -193,38 +203,16 @@ def validate(sources: tuple[Path, ...], fmt: str, quiet: bool, rules_dir: Path |
 
     Examples: cec-advisor validate cases/; cec-advisor validate -f json cases/ > report.json
     """
-    from cec_advisor.io.sources import collect_case_files
+    from cec_advisor.consult.formatters import validation_lines
+    from cec_advisor.consult.validate import validate_files
 
-    service_ids = load_rulebase(rules_dir).catalogue.ids
-    files = [Path(name) for name in collect_case_files(sources)]
-    if not files:
-        raise UserError("no case files (*.yaml, *.yml) found")
-    results = [(path, case_problems(path, service_ids)) for path in files]
-    bad = sum(1 for _, problems in results if problems)
+    report = validate_files(sources, load_rulebase(rules_dir).catalogue.ids)
     if fmt == "json":
-        emit_json(
-            {
-                "files": [
-                    {"file": str(path), "ok": not problems, "problems": [_problem_json(p) for p in problems]}
-                    for path, problems in results
-                ],
-                "invalid": bad,
-            }
-        )
+        emit_json(report.as_dict())
     else:
-        for path, problems in results:
-            for problem in problems:
-                echo(printable(str(problem), one_line=True), err=True, role="fail")
-            if not problems and not quiet:
-                echo(printable(f"{path}: ok", one_line=True), role="ok")
-        if bad:
-            echo(f"{bad} of {len(files)} file(s) invalid", err=True, role="fail")
-    if bad:
+        _show(validation_lines(report, quiet=quiet))
+    if report.invalid:
         sys.exit(UserError.exit_code)
-
-
-def _problem_json(problem: CaseFileError) -> dict[str, object]:
-    return {"line": problem.line, "field": problem.field, "problem": problem.problem, "code": problem.code}
 
 
 @main.command()
@@ -253,13 +241,14 @@ def services(service_id: str | None, fmt: str, rules_dir: Path | None) -> None:
 
     Examples: cec-advisor services interest-based-bargaining; cec-advisor services -f json
     """
-    from cec_advisor.render.catalogue import describe_service, list_services, services_json
+    from cec_advisor.consult.formatters import services_text
+    from cec_advisor.render.catalogue import services_json
 
     rulebase = load_rulebase(rules_dir)
     if fmt == "json":
         emit_json(services_json(rulebase, service_id))
         return
-    echo(list_services(rulebase) if service_id is None else describe_service(rulebase, service_id), nl=False)
+    echo(services_text(rulebase, service_id), nl=False)
 
 
 @main.command()
@@ -288,47 +277,23 @@ def interview(out: Path | None, from_file: Path | None, rules_dir: Path | None) 
 
     Example: cec-advisor interview --out cases/new-district.yaml
     """
-    from cec_advisor.consult.interview import Interview, case_yaml, read_answers, user_comments
+    from cec_advisor.consult.casefile import case_yaml, read_answers, user_comments
+    from cec_advisor.consult.formatters import INTERVIEW_START, error_lines, interview_done
+    from cec_advisor.consult.interview import Interview
 
     rulebase = load_rulebase(rules_dir)
     answers, problems = read_answers(from_file, rulebase) if from_file else ({}, [])
-    for bad in problems:
-        echo(printable(f"Error: {bad}", one_line=True), err=True)
+    _show(error_lines(problems))
     if problems:
         sys.exit(UserError.exit_code)
     comments = user_comments(from_file.read_text(encoding="utf-8")) if from_file and str(from_file) != "-" else {}
     session = Interview(rulebase, answers, comments)
-    echo(
-        "Answer each question: 'unknown' if you do not know, 'why' for the rule that needs it, 'quit' to stop.",
-        err=True,
-    )
-    asked = 0
-    while (question := session.next_question()) is not None:
-        try:
-            reply = click.prompt(
-                f"\n{question.text}\n  [{question.path}] {question.options}",
-                default="",
-                show_default=False,
-                prompt_suffix="\n> ",
-                err=True,
-            )
-        except click.Abort:  # Ctrl-C or end of input: save as for quit, but report the interruption
-            _save_partial(session, out, "Interview interrupted")
-            sys.exit(Interrupted.exit_code)
-        command = reply.strip().lower()
-        if command == "why":
-            echo(f"  {question.why()}", err=True)
-            continue
-        if command == "quit":
-            _save_partial(session, out, "Interview stopped")
-            return  # stopping on purpose is not a failure: the answers are saved for --from
-        problem = session.answer(question, reply)
-        if problem:
-            echo(f"  Not taken: {problem}.", err=True)
-        else:
-            asked += 1
+    echo(INTERVIEW_START, err=True)
+    asked = _ask(session, out)
+    if asked is None:
+        return  # stopping on purpose is not a failure: the answers are saved for --from
     try:
-        case_from_data(session.case_data(), Locator("interview"), rulebase.catalogue.ids)
+        session.case()
     except UserError:
         _save_partial(session, out, "The case is not complete")
         raise
@@ -337,20 +302,49 @@ def interview(out: Path | None, from_file: Path | None, rules_dir: Path | None) 
         echo(text, nl=False)
     else:
         write_atomic(out, text)
-        echo(f"{asked} question(s) answered; case file written to {out}", err=True)
+        echo(interview_done(asked, out), err=True)
 
 
-def _save_partial(session: Any, out: Path | None, why: str) -> None:
+def _ask(session: Interview, out: Path | None) -> int | None:
+    """Ask until nothing more can change the plan: the number of answers taken, or None after ``quit``.
+
+    ``why`` explains the question; a refused answer says why and is asked
+    again. Ctrl-C or the end of input saves the answers as ``quit`` does and
+    exits 130.
+    """
+    from cec_advisor.consult.formatters import answer_refused, question_prompt, question_why
+
+    asked = 0
+    while (question := session.next_question()) is not None:
+        try:
+            reply = click.prompt(
+                question_prompt(question), default="", show_default=False, prompt_suffix="\n> ", err=True
+            )
+        except click.Abort:  # Ctrl-C or end of input: save as for quit, but report the interruption
+            _save_partial(session, out, "Interview interrupted")
+            sys.exit(Interrupted.exit_code)
+        command = reply.strip().lower()
+        if command == "why":
+            echo(question_why(question), err=True)
+        elif command == "quit":
+            _save_partial(session, out, "Interview stopped")
+            return None
+        elif problem := session.answer(question, reply):
+            echo(answer_refused(problem), err=True)
+        else:
+            asked += 1
+    return asked
+
+
+def _save_partial(session: Interview, out: Path | None, why: str) -> None:
     """Keep the answers so far as a resumable partial case file: written to ``out``, or printed on stdout."""
-    from cec_advisor.consult.interview import case_yaml
+    from cec_advisor.consult.casefile import case_yaml
+    from cec_advisor.consult.formatters import interview_saved
 
-    if not session.answers:
-        echo(f"{why}; nothing answered, nothing saved.", err=True)
-        return
-    text = case_yaml(session.case_data(), complete=False, comments=session.comments)
-    if out is None:
-        echo(text, nl=False)
-        echo(f"{why}; the answers so far are printed above: save them and resume with --from.", err=True)
-        return
-    write_atomic(out, text)
-    echo(f"{why}; answers saved to {out}. Resume with: cec-advisor interview --from {out}", err=True)
+    if session.answers:
+        text = case_yaml(session.case_data(), complete=False, comments=session.comments)
+        if out is None:
+            echo(text, nl=False)
+        else:
+            write_atomic(out, text)
+    echo(interview_saved(why, out, anything=bool(session.answers)), err=True)
