@@ -45,7 +45,7 @@ from cec_advisor.model.scales import yaml_word
 from cec_advisor.rulebase.load import default_rules_dir, load_rulebase
 from cec_advisor.rulebase.model import SERVICE_DECISION, Rule, RuleBase
 from cec_advisor.verify.lintcodes import CHECKS, chosen_codes
-from cec_advisor.verify.witness import Condition, first_witness, satisfied, witnesses
+from cec_advisor.verify.witness import FactCondition, first_witness, satisfied, witnesses
 
 __all__ = ["CHECKS", "Finding", "check_rule_base_folder", "lint"]
 
@@ -148,7 +148,7 @@ def unsuppressed(findings: Iterable[Finding]) -> list[Finding]:
     return kept
 
 
-def _condition(rule: Rule) -> Condition:
+def _condition(rule: Rule) -> FactCondition:
     return rule.when.facts, rule.when.any_groups
 
 
