@@ -20,7 +20,7 @@ from cec_advisor.advisor import Advisor
 from cec_advisor.cli.main import main
 from cec_advisor.errors import EngineError, UserError
 from cec_advisor.verify.gaps import find_gaps
-from cec_advisor.verify.rulecases import keyword_matcher
+from cec_advisor.verify.keywords import keyword_matcher
 from cec_advisor.verify.strategies import generate_cases
 
 from .conftest import ROOT, RULE_CASES
