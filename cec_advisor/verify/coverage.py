@@ -4,8 +4,9 @@
 - condition coverage: every condition of every rule (each fact test, each any-group,
   each decision test), evaluated on every case (fact tests on the case's facts,
   decision tests on what the engine concluded for it), seen true and seen false;
-- outcome coverage: which commitment x emphasis x plan type x readiness
-  combinations the corpus reaches, and which it never does;
+- outcome coverage: which combinations of the outcome decisions' values
+  (``outcome:`` in decisions.yaml: commitment x emphasis x plan type x
+  readiness) the corpus reaches, and which it never does;
 - service reachability: services the corpus never gets recommended.
 """
 
@@ -25,8 +26,6 @@ from cec_advisor.model.facts import Facts, case_facts
 from cec_advisor.model.scales import UNKNOWN, one_of
 from cec_advisor.rulebase.model import SERVICE_DECISION, DecisionTest, FactTest, Rule
 from cec_advisor.rulebase.semantics import holds
-
-OUTCOME_DECISIONS = ("commitment", "emphasis", "plan_type", "readiness")
 
 
 @dataclass
@@ -113,10 +112,10 @@ def measure(advisor: Advisor, sources: list[Path]) -> CoverageReport:
         ],
         possible_outcomes=[
             tuple(str(v) for v in combo)
-            for combo in itertools.product(*(rulebase.decisions[d].values for d in OUTCOME_DECISIONS))
+            for combo in itertools.product(*(d.values for d in rulebase.outcome_decisions()))
         ],
         all_services=list(rulebase.catalogue.ids),
-        outcome_decisions=OUTCOME_DECISIONS,
+        outcome_decisions=tuple(d.id for d in rulebase.outcome_decisions()),
     )
     index = {(c.rule, c.index): c for c in report.conditions}
     for path in collect_case_files(sources):
