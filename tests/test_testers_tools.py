@@ -97,10 +97,12 @@ def test_rule_case_runner_reports_failures(tmp_path: Path) -> None:
         ("(K1 or K2) and fires", "K2-anchor-refuses::fires_y", True),
         ("not (K1 or K2)", "K2-anchor-refuses::fires_y", False),
         ("", "anything", True),
+        ("(K1 or K2)and fires", "K2-anchor-refuses::fires_y", True),
+        ("k2", "K2-anchor-refuses::fires_y", True),
     ],
 )
 def test_keyword_expressions(expression: str, name: str, expected: bool) -> None:
-    """-k understands words, and, or, not and parentheses."""
+    """-k understands words (any case), and, or, not and parentheses (with or without spaces around them)."""
     assert keyword_matcher(expression)(name) is expected
 
 
