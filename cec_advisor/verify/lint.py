@@ -43,7 +43,9 @@ __all__ = [
     "conflicts",
     "lint",
     "never_true",
+    "noqa_codes",
     "subsumed",
+    "unsuppressed",
     "unused_services",
 ]
 
