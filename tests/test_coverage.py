@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from cec_advisor.advisor import Advisor
 from cec_advisor.cli.main import main
+from cec_advisor.errors import RuleFileError
 from cec_advisor.verify.coverage import measure
 
 from .conftest import CASES
@@ -63,7 +64,7 @@ def test_json_and_html_forms() -> None:
     """--format json gives the same figures as data; --format html is a self-contained page."""
     data = json.loads(CliRunner().invoke(main, ["coverage", str(CASES), "-f", "json"]).stdout)
     assert data["rule_coverage"] == 100.0 and data["never_fired"] == []
-    assert data["outcomes"]["decisions"] == ["commitment", "emphasis", "plan_type", "readiness"]
+    assert data["outcomes"]["decisions"] == [d.id for d in Advisor().rulebase.outcome_decisions()]
     page = CliRunner().invoke(main, ["coverage", str(CASES), "-f", "html"]).stdout
     assert page.startswith("<!DOCTYPE html>") and "<script" not in page
 
@@ -83,3 +84,22 @@ def test_pyproject_sets_the_rules_and_fail_under(
         f"is below 100% (fail-under in {tmp_path / 'pyproject.toml'}); never fired: K9-test-dead-rule" in result.stderr
     )
     assert CliRunner().invoke(main, ["coverage", str(CASES), "--fail-under", "50"]).exit_code == 0
+
+
+def test_outcome_decisions_come_from_decisions_yaml(rules_copy: Path) -> None:
+    """Coverage crosses the decisions decisions.yaml marks with an outcome place, in that order."""
+    path = rules_copy / "decisions.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    outcome: 4\n", "", 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["coverage", str(CASES), "--rules", str(rules_copy)])
+    assert "combinations of commitment x emphasis x plan_type reached" in result.stdout
+    assert "Reached combinations (commitment, emphasis, plan type: cases):" in result.stdout
+
+
+def test_two_decisions_in_one_outcome_place_do_not_load(rules_copy: Path) -> None:
+    """decisions.yaml giving two decisions the same outcome place is a rule-file error at the second one's line."""
+    path = rules_copy / "decisions.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("outcome: 4", "outcome: 1", 1), encoding="utf-8")
+    with pytest.raises(RuleFileError, match="outcome place 1 is taken") as raised:
+        Advisor(rules_copy)
+    assert raised.value.line is not None and "outcome: 1" in path.read_text().splitlines()[raised.value.line - 1]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from cec_advisor.advisor import Advisor
+from cec_advisor.rulebase.load import load_rulebase
 
 from .conftest import ROOT
 
@@ -28,7 +29,9 @@ def test_knowledge_document_states_the_json_contract() -> None:
     text = DOC.read_text(encoding="utf-8")
     assert "## The JSON plan" in text
     contract = text[text.index("## The JSON plan") :]
-    for field in ("commitment", "transformation_possible", "emphasis", "plan_type", "undetermined", "owner"):
+    top_level = [d.id for d in load_rulebase().decisions.values() if d.plan_field]
+    assert top_level, "decisions.yaml marks the JSON plan's top-level decisions (plan_field)"
+    for field in (*top_level, "undetermined", "owner"):
         assert f"`{field}`" in contract
 
 

@@ -21,12 +21,14 @@ from cec_advisor.io.yamlsource import Locator
 from cec_advisor.model.case import ENTRY_POINTS, INDICATOR_MEANS, case_from_data
 from cec_advisor.model.facts import FACT_SCALES
 from cec_advisor.render.diagram import build_diagram, to_mermaid
+from cec_advisor.rulebase.load import load_rulebase
 from cec_advisor.rulebase.semantics import fill_placeholders
 
 from .conftest import CASES, SAMPLE_CASES
 
 TEACHING = sorted((CASES / "teaching").glob("*-a.yaml"))
-KEY = ("commitment", "transformation_possible", "readiness", "emphasis", "plan_type", "track")
+KEY = tuple(decision.id for decision in load_rulebase().decisions.values() if decision.summary is not None)
+"""The decisions a plan's summary shows (``summary:`` in decisions.yaml), in order."""
 
 
 def _json(*args: str) -> object:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,12 @@ from click.testing import CliRunner
 from cec_advisor.cli.main import main
 from cec_advisor.io.yamlsource import Locator
 from cec_advisor.model.case import case_from_data
-from cec_advisor.verify.lint import CHECKS, Finding, lint
+from cec_advisor.verify.lint import CHECKS, Finding, check_functions, lint
+from cec_advisor.verify.lintcodes import CHOOSABLE, LOAD_PREFIX, Check, markdown_table
 from cec_advisor.verify.reports_ci import github_annotations, sarif
 from cec_advisor.verify.witness import neutral_case
 
-from .conftest import CASES, RULE_CASES, RULES
+from .conftest import CASES, ROOT, RULE_CASES, RULES
 
 EXTRA_RULE = """
   - id: {id}
@@ -185,10 +187,66 @@ def test_cec205_conflict(rules_copy: Path) -> None:
     assert finding.witness is not None
 
 
-def test_every_code_is_documented_and_exit_codes() -> None:
-    """Every check code has a description; findings exit 1, a bad folder exits 2."""
-    assert set(CHECKS) == {f"CEC10{i}" for i in range(8)} | {f"CEC20{i}" for i in range(1, 6)}
+def test_a_missing_folder_exits_2() -> None:
+    """`lint` of a folder that does not exist is a usage error: exit 2."""
     assert CliRunner().invoke(main, ["lint", "/no/such/folder"]).exit_code == 2
+
+
+CODE_LITERAL = re.compile(r"CEC[0-9]{3}")
+SEARCHED = [
+    ROOT / "README.md",
+    *sorted((ROOT / "cec_advisor").rglob("*.py")),
+    *sorted((ROOT / "tests").glob("*.py")),
+    *sorted((ROOT / "docs").rglob("*.md")),
+    *sorted((ROOT / "rules").glob("*.yaml")),
+]
+
+
+@pytest.mark.parametrize("path", SEARCHED, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_code_named_anywhere_is_registered(path: Path) -> None:
+    """A check code written in the package, its tests, the README or the docs is one the registry holds."""
+    unknown = sorted(set(CODE_LITERAL.findall(path.read_text(encoding="utf-8"))) - set(CHECKS) - {"CEC999"})
+    assert unknown == [], f"codes not in cec_advisor/verify/lintcodes.py: {unknown}"
+
+
+@pytest.mark.parametrize("check", CHECKS.values(), ids=lambda c: c.code)
+def test_every_check_has_its_fixture_test(check: Check) -> None:
+    """Each registered code has a test here named after it (test_cecNNN_...) that makes the check find it."""
+    assert any(name.startswith(f"test_{check.code.lower()}_") for name in globals()), check.code
+
+
+@pytest.mark.parametrize("check", CHECKS.values(), ids=lambda c: c.code)
+def test_every_check_is_run_by_its_registered_function(check: Check) -> None:
+    """A CEC2xx check names a lint function that runs it; a CEC1xx code (a load error) names none."""
+    functions = check_functions([check.code]) if check.code in CHOOSABLE else []
+    assert [f.__name__ for f in functions] == ([check.function] if check.code in CHOOSABLE else [])
+    assert (check.function is None) == check.code.startswith(LOAD_PREFIX)
+
+
+def test_readme_table_of_codes_is_the_registry() -> None:
+    """The README's table of lint codes is the one the registry generates (regenerate it with markdown_table())."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("| code | check |")
+    assert text[start : start + len(markdown_table())] == markdown_table(), markdown_table()
+    rest = text[start + len(markdown_table()) :]
+    assert not rest.startswith("| CEC"), "the README lists a code the registry does not"
+
+
+def test_help_lists_every_code_with_its_title() -> None:
+    """`lint --help` lists each registered code with its title, in code order."""
+    shown = CliRunner().invoke(main, ["lint", "--help"]).stdout
+    places = [shown.index(f"{check.code}  {check.title}") for check in CHECKS.values()]
+    assert places == sorted(places)
+
+
+@pytest.mark.parametrize("check", CHECKS.values(), ids=lambda c: c.code)
+def test_ci_reports_title_each_finding_by_its_check(check: Check) -> None:
+    """GitHub annotations and SARIF name a finding's check by its registered code and title."""
+    finding = Finding(check.code, "rules/x.yaml", 3, "m")
+    assert f"title={check.code} {check.title}::m" in github_annotations([finding]).replace("%3A", ":")
+    log = json.loads(sarif([finding]))["runs"][0]
+    rule = log["tool"]["driver"]["rules"][log["results"][0]["ruleIndex"]]
+    assert rule["id"] == check.code and rule["shortDescription"]["text"] == check.title
 
 
 def test_a_folder_that_is_not_a_rule_base_exits_2(tmp_path: Path) -> None:

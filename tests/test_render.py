@@ -11,22 +11,25 @@ from cec_advisor.advisor import Advisor
 from cec_advisor.model.case import parse_case
 from cec_advisor.render.json import render_json
 from cec_advisor.render.markdown import render_markdown
+from cec_advisor.rulebase.load import load_rulebase
 
 from .conftest import CASES, SAMPLE_CASES
 
 ELEMENTS = {"student-learning", "pedagogy", "profession", "labor-management"}
 DELIVERY = {"training", "facilitating", "networking", "mentoring"}
 GROUPS = {"curriculum", "assessment", "differentiation", "focus"}
+TOP_LEVEL = [decision for decision in load_rulebase().decisions.values() if decision.plan_field]
+"""The decisions the JSON plan carries at its top level (``plan_field`` in decisions.yaml)."""
 
 
 def assert_meets_contract(data: dict, rule_ids: set[str]) -> None:
     """Check one plan against the JSON contract and its value sets."""
     assert set(data["case"]) >= {"id", "name"}
-    assert data["commitment"] in {"established", "partial", "absent", "undetermined"}
-    assert data["transformation_possible"] is None or isinstance(data["transformation_possible"], bool)
-    assert data["readiness"] in {"broken", "struggling", "developing", "accomplished", "very_accomplished"}
-    assert data["emphasis"] in {"culture", "achievement", "undetermined"}
-    assert data["plan_type"] in {"support", "transformation", "undetermined"}
+    for decision in TOP_LEVEL:
+        if decision.id == "transformation_possible":
+            assert data[decision.id] is None or isinstance(data[decision.id], bool)
+        else:
+            assert data[decision.id] in decision.values, decision.id
     open_decisions = {question["decision"] for question in data["undetermined"]}
     if data["transformation_possible"] is None:
         assert "transformation_possible" in open_decisions, "null means undetermined, with its open question"
@@ -120,3 +123,21 @@ def test_markdown_folds_every_line_ending_in_free_text(newline: str) -> None:
     assert plan.case_name == name
     text = render_markdown(plan)
     assert not any(line.startswith("# Injected") for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+def test_summary_and_top_level_decisions_come_from_decisions_yaml(rules_copy: Path) -> None:
+    """A summary label edited in decisions.yaml shows in the plan; a decision without plan_field leaves the JSON."""
+    path = rules_copy / "decisions.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "    summary: Emphasis (Step 3)\n" in text and "    plan_field: true\n    outcome: 4\n" in text
+    path.write_text(
+        text.replace("summary: Emphasis (Step 3)", "summary: Focus of the work").replace(
+            "    plan_field: true\n    outcome: 4\n", "    outcome: 4\n"
+        ),
+        encoding="utf-8",
+    )
+    advisor = Advisor(rules_copy)
+    plan = advisor.plan_file(CASES / "sig-school.yaml")
+    assert "| Focus of the work | **" in render_markdown(plan) and "Emphasis (Step 3)" not in render_markdown(plan)
+    data = json.loads(render_json(plan))
+    assert "readiness" not in data and data["emphasis"] == plan.value("emphasis")

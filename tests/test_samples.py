@@ -41,8 +41,8 @@ def test_every_pathway_decision_is_exercised(advisor: Advisor) -> None:
 
 
 def test_samples_cover_every_value_of_the_key_decisions(advisor: Advisor) -> None:
-    """Across the samples every commitment, readiness, emphasis and plan-type value appears."""
+    """Across the samples every value of each outcome decision (commitment, emphasis, plan type, readiness) appears."""
     plans = [advisor.plan_file(p) for p in SAMPLE_CASES]
-    for decision in ("commitment", "readiness", "emphasis", "plan_type"):
-        seen = {p.value(decision) for p in plans}
-        assert seen == set(advisor.rulebase.decisions[decision].values), decision
+    for decision in advisor.rulebase.outcome_decisions():
+        seen = {p.value(decision.id) for p in plans}
+        assert seen == set(decision.values), decision.id

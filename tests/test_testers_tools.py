@@ -20,7 +20,7 @@ from cec_advisor.advisor import Advisor
 from cec_advisor.cli.main import main
 from cec_advisor.errors import EngineError, UserError
 from cec_advisor.verify.gaps import find_gaps
-from cec_advisor.verify.rulecases import keyword_matcher
+from cec_advisor.verify.keywords import keyword_matcher
 from cec_advisor.verify.strategies import generate_cases
 
 from .conftest import ROOT, RULE_CASES
@@ -97,10 +97,12 @@ def test_rule_case_runner_reports_failures(tmp_path: Path) -> None:
         ("(K1 or K2) and fires", "K2-anchor-refuses::fires_y", True),
         ("not (K1 or K2)", "K2-anchor-refuses::fires_y", False),
         ("", "anything", True),
+        ("(K1 or K2)and fires", "K2-anchor-refuses::fires_y", True),
+        ("k2", "K2-anchor-refuses::fires_y", True),
     ],
 )
 def test_keyword_expressions(expression: str, name: str, expected: bool) -> None:
-    """-k understands words, and, or, not and parentheses."""
+    """-k understands words (any case), and, or, not and parentheses (with or without spaces around them)."""
     assert keyword_matcher(expression)(name) is expected
 
 

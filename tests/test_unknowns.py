@@ -24,14 +24,13 @@ from cec_advisor.model.case import parse_case, with_changes
 from cec_advisor.model.facts import FACT_SCALES
 from cec_advisor.model.scales import UNKNOWN
 from cec_advisor.plan.build import Plan
-from cec_advisor.render.labels import SUMMARY_DECISIONS
 from cec_advisor.rulebase.semantics import holds
 
 from .conftest import SAMPLE_CASES
 from .strategies import case_data, case_file_bytes
 
 ADVISOR = Advisor()
-SUMMARY_IDS = tuple(decision for decision, _ in SUMMARY_DECISIONS)
+SUMMARY_IDS = tuple(decision.id for decision in ADVISOR.rulebase.decisions.values() if decision.summary is not None)
 """The decisions a plan's summary shows."""
 _DERIVED = ("entry_points.", "request.", "focus_on_learning.assessed")
 SETTABLE = tuple(

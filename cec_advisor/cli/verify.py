@@ -68,7 +68,8 @@ def coverage(
     Example: cec-advisor coverage cases/ --fail-under 100
     """
     from cec_advisor.cli.config import load_config
-    from cec_advisor.verify.coverage import coverage_html, coverage_text, measure
+    from cec_advisor.verify.coverage import measure
+    from cec_advisor.verify.formatters import coverage_html, coverage_text
 
     config = load_config()
     threshold = fail_under if fail_under is not None else config.coverage_fail_under
@@ -92,7 +93,53 @@ def coverage(
         sys.exit(UserError.exit_code)
 
 
-@main.command(name="lint")
+def _lint_help() -> str:
+    """``lint --help``: what it does, then every check code and title from the registry."""
+    from cec_advisor.verify.lintcodes import CHECKS
+
+    codes = "\n".join(f"  {check.code}  {check.title}" for check in CHECKS.values())
+    return _LINT_HELP.replace("{codes}", codes)
+
+
+_LINT_HELP = """Check a rule base statically; every finding has a code, a file:line and, where one exists, a witness.
+
+\b
+Codes (CEC1xx: the rule base does not load):
+{codes}
+
+Choose checks with --select / --ignore (codes or prefixes, as in ruff) or
+with select / ignore under [tool.cec-advisor.lint] in the nearest
+pyproject.toml (the options win). They choose among CEC2xx; CEC1xx (a rule
+base that does not load) are always reported. RULES_DIR defaults to
+`rules` under [tool.cec-advisor], else the shipped rules.
+
+Suppress one finding with `# noqa: CEC204` at the end of the line it points
+at: a rule's `- id:` line; a service's `- id:` line in services.yaml for
+CEC201; the second rule's for CEC202 and CEC205. Several codes take
+commas; a bare `# noqa` suppresses every code.
+
+Exit codes: 0 clean; 1 findings; 2 bad input or usage (not a folder, a
+folder that is not a rule base, a bad code, a rule base larger than the
+engine can hold); 3 the rule engine failed; 130 interrupted.
+
+Example: cec-advisor lint rules/ --ignore CEC204 --format github
+"""
+
+
+def _codes_option(name: str, text: str | None) -> tuple[str, ...] | None:
+    """The codes a --select / --ignore value lists (``None`` when not given); a bad one is a usage error."""
+    from cec_advisor.verify.lintcodes import code_problem
+
+    if text is None:
+        return None
+    chosen = tuple(part.strip().upper() for part in text.split(",") if part.strip())
+    for code in chosen:
+        if problem := code_problem(code):
+            raise click.BadParameter(problem, param_hint=name)
+    return chosen
+
+
+@main.command(name="lint", help=_lint_help())
 @click.argument("rules_dir", required=False, type=click.Path(path_type=Path, file_okay=False))
 @click.option(
     "--format",
@@ -110,57 +157,29 @@ def coverage(
 )
 @click.option("--ignore", metavar="CODES", help="Comma-separated check codes or prefixes to leave out, e.g. CEC204.")
 def lint_command(rules_dir: Path | None, fmt: str, select: str | None, ignore: str | None) -> None:
-    """Check a rule base statically; every finding has a code, a file:line and, where one exists, a witness.
-
-    Codes: CEC100-107 (loading), CEC201 unused service, CEC202 salience tie,
-    CEC203 never-true condition, CEC204 subsumed rule, CEC205 conflict.
-
-    Choose checks with --select / --ignore (codes or prefixes, as in ruff) or
-    with select / ignore under [tool.cec-advisor.lint] in the nearest
-    pyproject.toml (the options win). They choose among CEC2xx; CEC1xx (a rule
-    base that does not load) are always reported. RULES_DIR defaults to
-    `rules` under [tool.cec-advisor], else the shipped rules.
-
-    Suppress one finding with `# noqa: CEC204` at the end of the line it points
-    at: a rule's `- id:` line; a service's `- id:` line in services.yaml for
-    CEC201; the second rule's for CEC202 and CEC205. Several codes take
-    commas; a bare `# noqa` suppresses every code.
-
-    Exit codes: 0 clean; 1 findings; 2 bad input or usage (not a folder, a
-    folder that is not a rule base, a bad code, a rule base larger than the
-    engine can hold); 3 the rule engine failed; 130 interrupted.
-
-    Example: cec-advisor lint rules/ --ignore CEC204 --format github
-    """
+    """Lint the rule base and print the findings in ``fmt``; exit 1 when there are any (help: :func:`_lint_help`)."""
     from cec_advisor.cli.config import load_config
+    from cec_advisor.verify.formatters import lint_lines
     from cec_advisor.verify.lint import lint
-    from cec_advisor.verify.lintcodes import code_problem
     from cec_advisor.verify.reports_ci import github_annotations, sarif
 
-    def codes(name: str, text: str) -> tuple[str, ...]:
-        chosen = tuple(part.strip().upper() for part in text.split(",") if part.strip())
-        for code in chosen:
-            if problem := code_problem(code):
-                raise click.BadParameter(problem, param_hint=name)
-        return chosen
-
     config = load_config()
-    chosen = lint(
+    selected, ignored = _codes_option("--select", select), _codes_option("--ignore", ignore)
+    findings = lint(
         rules_dir or config.rules,
-        select=codes("--select", select) if select is not None else config.lint_select,
-        ignore=codes("--ignore", ignore) if ignore is not None else config.lint_ignore,
+        select=selected if selected is not None else config.lint_select,
+        ignore=ignored if ignored is not None else config.lint_ignore,
     )
     if fmt == "json":
-        emit_json([f.as_dict() for f in chosen])
+        emit_json([finding.as_dict() for finding in findings])
     elif fmt == "github":
-        echo(github_annotations(chosen), nl=False)
+        echo(github_annotations(findings), nl=False)
     elif fmt == "sarif":
-        echo(sarif(chosen), nl=False)
+        echo(sarif(findings), nl=False)
     else:
-        for finding in chosen:
-            echo(str(finding), role="warn")
-        echo(f"{len(chosen)} finding(s)" if chosen else "No findings.", role="fail" if chosen else "ok")
-    if chosen:
+        for line, role in lint_lines(findings):
+            echo(line, role=role)
+    if findings:
         sys.exit(1)
 
 
@@ -205,6 +224,7 @@ def gaps(count: int, per_decision: int, seed: int, out_dir: Path, fmt: str, rule
     Example: cec-advisor gaps --count 1000 --out gaps/ --format json
     """
     from cec_advisor.cli.progress import ProgressBar
+    from cec_advisor.verify.formatters import gaps_lines, gaps_tidied
     from cec_advisor.verify.gaps import find_gaps
 
     advisor = Advisor(rules_dir)
@@ -215,12 +235,10 @@ def gaps(count: int, per_decision: int, seed: int, out_dir: Path, fmt: str, rule
     if fmt == "json":
         emit_json(report.as_dict())
     else:
-        echo(f"{report.enumerated} enumerated and {report.sampled} sampled cases run through the engine")
-        for gap in report.gaps:
-            echo(f"  {gap.problem} (witness: {gap.file})")
-        echo(f"{len(report.gaps)} gap(s) or conflict(s) found")
-        if report.tidied and report.tidied.removed:
-            echo(f"{len(report.tidied.removed)} witness file(s) of an earlier run removed from {out_dir}", err=True)
+        for line in gaps_lines(report):
+            echo(line)
+        if note := gaps_tidied(report, out_dir):
+            echo(note, err=True)
     if report.gaps:
         sys.exit(1)
 
@@ -251,37 +269,29 @@ def test_command(
 
     Example: cec-advisor test -k "K7 and not silent" --junit-xml rule-cases.xml
     """
+    from cec_advisor.verify.formatters import rule_case_lines, rule_cases_summary
     from cec_advisor.verify.reports_ci import junit_xml
-    from cec_advisor.verify.rulecases import keyword_matcher, load_rule_cases, rule_cases_dir, run_rule_cases
+    from cec_advisor.verify.rulecases import rule_cases_dir, run_rule_cases
+    from cec_advisor.verify.testrun import RuleCaseRun, select_rule_cases
 
-    folder = rule_cases_dir(cases_dir)
-    matches = keyword_matcher(keyword)
-    selected = [loaded for loaded in load_rule_cases(folder) if matches(loaded.test_id)]
-    results = []
+    run = RuleCaseRun(rule_cases_dir(cases_dir))
+    selected = select_rule_cases(run.folder, keyword)
     for result in run_rule_cases(Advisor(rules_dir), selected):
-        results.append(result)
-        if fmt == "text" and not (quiet and result.passed):
-            echo(f"{'pass' if result.passed else 'FAIL'} {result.case.test_id}", role="ok" if result.passed else "fail")
-            for problem in result.problems:
-                echo(f"     {problem}")
-    failed = sum(1 for result in results if not result.passed)
+        run.results.append(result)
+        if fmt == "text":
+            for line, role in rule_case_lines(result, quiet=quiet):
+                echo(line, role=role)
     if fmt == "json":
-        emit_json(
-            {
-                "folder": str(folder),
-                "passed": len(results) - failed,
-                "failed": failed,
-                "cases": [result.as_dict() for result in results],
-            }
-        )
+        emit_json(run.as_dict())
     else:
-        echo(f"{len(results) - failed} passed, {failed} failed", role="fail" if failed else "ok")
+        summary, role = rule_cases_summary(run)
+        echo(summary, role=role)
     if junit_file is not None:
-        write_atomic(junit_file, junit_xml(results))
+        write_atomic(junit_file, junit_xml(run.results))
     if not selected:
-        echo(f"no rule case in {folder} matches -k {keyword!r}", err=True)
+        echo(f"no rule case in {run.folder} matches -k {keyword!r}", err=True)
         sys.exit(NOTHING_SELECTED)
-    if failed:
+    if run.failed:
         sys.exit(1)
 
 

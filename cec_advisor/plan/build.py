@@ -76,6 +76,10 @@ class DecisionOutcome:
     value: Scalar | None
     reasons: tuple[Reason, ...]
     options: tuple[Scalar, ...] = ()
+    summary: str | None = None
+    """The label a plan's summary shows it under (``None``: not shown there), from decisions.yaml."""
+    plan_field: bool = False
+    """Whether the JSON plan carries its value at the top level, from decisions.yaml."""
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,13 @@ def build_plan(case: Case, facts: Facts, result: RunResult, rulebase: RuleBase) 
         level=case.level,
         decisions=tuple(
             DecisionOutcome(
-                d.id, d.title, result.value(d.id) if d.single else None, tuple(decided.get(d.id, ())), d.values
+                d.id,
+                d.title,
+                result.value(d.id) if d.single else None,
+                tuple(decided.get(d.id, ())),
+                d.values,
+                summary=d.summary,
+                plan_field=d.plan_field,
             )
             for d in rulebase.decisions.values()
         ),

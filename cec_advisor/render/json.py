@@ -8,9 +8,6 @@ import orjson
 
 from cec_advisor.plan.build import PLAN_FORMAT, Plan, Reason
 
-KEY_DECISIONS = ("commitment", "transformation_possible", "readiness", "emphasis", "plan_type")
-"""The decisions the JSON plan carries at its top level, in contract order (docs/pathway.md)."""
-
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """The plan as JSON-ready data, keys in contract order."""
@@ -18,10 +15,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "format": PLAN_FORMAT,
         "case": {"id": plan.case_id, "name": plan.case_name, "level": plan.level},
     }
-    for decision in KEY_DECISIONS:
-        value = plan.value(decision)
-        # The contract: transformation_possible is true, false or null when unknown (K19).
-        data[decision] = None if decision == "transformation_possible" and value == "undetermined" else value
+    data.update(_top_level_decisions(plan))
     data["greatest_areas_of_need"] = list(plan.greatest_areas_of_need)
     data["weakest_indicators"] = list(plan.weakest_indicators)
     data["capacity"] = {"concurrent_services": plan.capacity, "assumed": plan.capacity_assumed}
@@ -64,6 +58,19 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         for f in plan.trace
     ]
     return data
+
+
+def _top_level_decisions(plan: Plan) -> dict[str, Any]:
+    """The decisions the contract (docs/pathway.md) puts at the top level: ``plan_field`` in decisions.yaml.
+
+    ``transformation_possible`` is true, false or null when unknown (K19).
+    """
+    fields: dict[str, Any] = {}
+    for outcome in plan.decisions:
+        if outcome.plan_field:
+            unknown = outcome.decision == "transformation_possible" and outcome.value == "undetermined"
+            fields[outcome.decision] = None if unknown else outcome.value
+    return fields
 
 
 def _reason(reason: Reason) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cec_advisor.model.scales import Scalar
 from cec_advisor.model.wording import ELEMENT_NAMES as ELEMENT_NAMES
 from cec_advisor.model.wording import phrase
+from cec_advisor.plan.build import DecisionOutcome, Plan
 
 STEP_NAMES = {
     1: "Establish collaborative commitments",
@@ -13,14 +14,11 @@ STEP_NAMES = {
     4: "Utilize collaborative structures and processes",
     5: "Target support",
 }
-SUMMARY_DECISIONS = (
-    ("commitment", "Collaborative commitment (Step 1)"),
-    ("transformation_possible", "Transformational change possible"),
-    ("readiness", "Readiness baseline (Step 2)"),
-    ("emphasis", "Emphasis (Step 3)"),
-    ("plan_type", "Plan type (Step 3)"),
-    ("track", "Improvement or sustainability (Step 3)"),
-)
+
+
+def summary_decisions(plan: Plan) -> list[tuple[DecisionOutcome, str]]:
+    """The decisions a plan's summary shows, each with its label, in decisions.yaml's order (``summary:``)."""
+    return [(outcome, outcome.summary) for outcome in plan.decisions if outcome.summary is not None]
 
 
 def show_value(value: Scalar | None) -> str:

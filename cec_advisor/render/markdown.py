@@ -20,7 +20,7 @@ from cec_advisor.model.wording import (
 )
 from cec_advisor.plan.build import Plan, PlannedService, Reason
 from cec_advisor.render.diagram import build_diagram, to_mermaid
-from cec_advisor.render.labels import ELEMENT_NAMES, STEP_NAMES, SUMMARY_DECISIONS, show_decision
+from cec_advisor.render.labels import ELEMENT_NAMES, STEP_NAMES, show_decision, summary_decisions
 
 
 def render_markdown(plan: Plan, *, trace: bool = False) -> str:
@@ -31,10 +31,9 @@ def render_markdown(plan: Plan, *, trace: bool = False) -> str:
         f"Continuous Improvement. Case reference: `{plan.case_id}`."
     )
     lines += ["", "## At a glance", "", "| Decision | Result | Why |", "|---|---|---|"]
-    for decision, label in SUMMARY_DECISIONS:
-        outcome = next(d for d in plan.decisions if d.decision == decision)
+    for outcome, label in summary_decisions(plan):
         why = outcome.reasons[0].because if outcome.reasons else "no rule concluded this"
-        shown = show_decision(decision, outcome.value, plan.value("transformation_possible"))
+        shown = show_decision(outcome.decision, outcome.value, plan.value("transformation_possible"))
         lines.append(f"| {label} | **{shown}** | {_text(why)} |")
     needs = ", ".join(phrase("need", n) for n in plan.greatest_areas_of_need) or "none identified"
     lines.append(f"| Greatest areas of need | **{needs}** | weakest first, from the Appendix C indicator groups |")
@@ -52,9 +51,8 @@ def render_markdown(plan: Plan, *, trace: bool = False) -> str:
             lines.append(f"- {_text(question.text)} *({', '.join(question.rules)})*")
         lines.append("")
     lines += ["## Why these decisions", ""]
-    for decision, label in SUMMARY_DECISIONS:
-        outcome = next(d for d in plan.decisions if d.decision == decision)
-        shown = show_decision(decision, outcome.value, plan.value("transformation_possible"))
+    for outcome, label in summary_decisions(plan):
+        shown = show_decision(outcome.decision, outcome.value, plan.value("transformation_possible"))
         lines.append(f"**{label}: {shown}**")
         lines += _reason_lines(outcome.reasons)
         lines.append("")

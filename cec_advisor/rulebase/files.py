@@ -35,6 +35,7 @@ Phase = Literal["decide", "review"]
 
 STEP = Scale("int", low=1, high=5, required=True, meaning="Pathway step")
 SALIENCE = Scale("int", low=0, high=100, required=True, meaning="Higher fires first")
+OUTCOME = Scale("int", low=1, high=20, required=True, meaning="Place among coverage's outcome decisions")
 
 
 class DecisionModel(StrictModel):
@@ -46,6 +47,12 @@ class DecisionModel(StrictModel):
     single: StrictBool
     required: StrictBool = False
     source: StrictStr = Field(min_length=1)
+    summary: StrictStr | None = Field(default=None, min_length=1)
+    """The label a plan's summary shows it under (summary decisions are shown in file order)."""
+    plan_field: StrictBool = False
+    """The JSON plan carries its value at the top level (in file order; docs/pathway.md's contract)."""
+    outcome: Annotated[int | None, OUTCOME] = None
+    """Its place among the decisions whose value combinations coverage counts (1 first)."""
 
 
 class DecisionsFile(StrictModel):

@@ -89,6 +89,11 @@ def _load_decisions(path: Path) -> dict[str, Decision]:
     parsed = validate_model(DecisionsFile, document.data, document.locator, RuleFileError)
     decisions: dict[str, Decision] = {}
     for index, model in enumerate(parsed.decisions):
+        if model.outcome is not None and any(d.outcome == model.outcome for d in decisions.values()):
+            line = document.locator.line_of(("decisions", index, "outcome"))
+            raise RuleFileError(
+                document.locator.file, line, f"decisions[{index}].outcome", f"outcome place {model.outcome} is taken"
+            )
         if model.id in decisions or model.id in (SERVICE_DECISION, ELEMENT_DECISION):
             line = document.locator.line_of(("decisions", index, "id"))
             raise RuleFileError(
@@ -98,5 +103,15 @@ def _load_decisions(path: Path) -> dict[str, Decision]:
                 f"duplicate or reserved decision id {model.id!r}",
                 code="CEC104",
             )
-        decisions[model.id] = Decision(model.id, model.title, model.values, model.single, model.required, model.source)
+        decisions[model.id] = Decision(
+            model.id,
+            model.title,
+            model.values,
+            model.single,
+            model.required,
+            model.source,
+            summary=model.summary,
+            plan_field=model.plan_field,
+            outcome=model.outcome,
+        )
     return decisions

@@ -101,6 +101,12 @@ class Decision:
     single: bool
     required: bool
     source: str
+    summary: str | None = None
+    """The label a plan's summary shows it under; ``None`` when the summary leaves it out."""
+    plan_field: bool = False
+    """Whether the JSON plan carries its value at the top level."""
+    outcome: int | None = None
+    """Its place among coverage's outcome decisions (1 first); ``None`` when it is not one."""
 
 
 @dataclass(frozen=True)
@@ -115,3 +121,8 @@ class RuleBase:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_id", {rule.id: rule for rule in self.rules})
+
+    def outcome_decisions(self) -> tuple[Decision, ...]:
+        """The decisions whose value combinations coverage counts, in their declared places."""
+        places = {d.outcome: d for d in self.decisions.values() if d.outcome is not None}
+        return tuple(places[place] for place in sorted(places))

@@ -4,8 +4,9 @@
 - condition coverage: every condition of every rule (each fact test, each any-group,
   each decision test), evaluated on every case (fact tests on the case's facts,
   decision tests on what the engine concluded for it), seen true and seen false;
-- outcome coverage: which commitment x emphasis x plan type x readiness
-  combinations the corpus reaches, and which it never does;
+- outcome coverage: which combinations of the outcome decisions' values
+  (``outcome:`` in decisions.yaml: commitment x emphasis x plan type x
+  readiness) the corpus reaches, and which it never does;
 - service reachability: services the corpus never gets recommended.
 """
 
@@ -25,8 +26,6 @@ from cec_advisor.model.facts import Facts, case_facts
 from cec_advisor.model.scales import UNKNOWN, one_of
 from cec_advisor.rulebase.model import SERVICE_DECISION, DecisionTest, FactTest, Rule
 from cec_advisor.rulebase.semantics import holds
-
-OUTCOME_DECISIONS = ("commitment", "emphasis", "plan_type", "readiness")
 
 
 @dataclass
@@ -52,6 +51,8 @@ class CoverageReport:
     possible_outcomes: list[tuple[str, ...]] = field(default_factory=list)
     services: Counter[str] = field(default_factory=Counter)
     all_services: list[str] = field(default_factory=list)
+    outcome_decisions: tuple[str, ...] = ()
+    """The decisions an outcome combines, in the order of its values."""
 
     @property
     def never_fired(self) -> list[str]:
@@ -90,7 +91,7 @@ class CoverageReport:
             "never_fired": self.never_fired,
             "conditions": [c.__dict__ for c in self.conditions],
             "outcomes": {
-                "decisions": list(OUTCOME_DECISIONS),
+                "decisions": list(self.outcome_decisions),
                 "reached": [{"values": list(o), "cases": n} for o, n in sorted(self.outcomes.items())],
                 "never_reached": [list(o) for o in self.never_reached],
             },
@@ -111,9 +112,10 @@ def measure(advisor: Advisor, sources: list[Path]) -> CoverageReport:
         ],
         possible_outcomes=[
             tuple(str(v) for v in combo)
-            for combo in itertools.product(*(rulebase.decisions[d].values for d in OUTCOME_DECISIONS))
+            for combo in itertools.product(*(d.values for d in rulebase.outcome_decisions()))
         ],
         all_services=list(rulebase.catalogue.ids),
+        outcome_decisions=tuple(d.id for d in rulebase.outcome_decisions()),
     )
     index = {(c.rule, c.index): c for c in report.conditions}
     for path in collect_case_files(sources):
@@ -134,7 +136,7 @@ def measure(advisor: Advisor, sources: list[Path]) -> CoverageReport:
                     outcome.true += 1
                 else:
                     outcome.false += 1
-        report.outcomes[tuple(str(result.value(d)) for d in OUTCOME_DECISIONS)] += 1
+        report.outcomes[tuple(str(result.value(d)) for d in report.outcome_decisions)] += 1
         report.services.update(str(s) for s in result.all_values(SERVICE_DECISION))
     return report
 
@@ -172,66 +174,3 @@ def _decision_check(test: DecisionTest) -> Any:
         return found != test.negated
 
     return check
-
-
-def coverage_text(report: CoverageReport, *, show_conditions: bool = False) -> str:
-    """A readable coverage report with the outcome matrix."""
-    lines = [
-        f"Cases: {len(report.cases)} planned, {len(report.errors)} could not be planned",
-        f"Rule coverage: {report.rule_percent:.1f}% ({len(report.fired) - len(report.never_fired)} of "
-        f"{len(report.fired)} rules fired)",
-        f"Condition coverage: {report.condition_percent:.1f}% of condition outcomes (true and false) seen",
-        f"Outcome coverage: {len(report.outcomes)} of {len(report.possible_outcomes)} combinations of "
-        f"{' x '.join(OUTCOME_DECISIONS)} reached",
-        f"Services: {len(report.all_services) - len(report.never_recommended)} of {len(report.all_services)} "
-        "recommended at least once",
-    ]
-    if report.never_fired:
-        lines += ["", "Rules never fired:", *(f"  {r}" for r in report.never_fired)]
-    if report.never_recommended:
-        lines += ["", "Services never recommended:", *(f"  {s}" for s in report.never_recommended)]
-    half = [c for c in report.conditions if not (c.true and c.false)]
-    lines += ["", f"Conditions not seen both true and false: {len(half)}"]
-    if show_conditions:
-        lines += [f"  {c.rule} #{c.index}: {c.text} (true {c.true}, false {c.false})" for c in half]
-    lines += ["", "Outcome matrix (cases per emphasis x plan type):"]
-    emphases = ("culture", "achievement", "undetermined")
-    plans = ("support", "transformation", "undetermined")
-    lines.append(f"  {'':14}" + "".join(f"{p:>16}" for p in plans))
-    for emphasis in emphases:
-        counts = [sum(n for o, n in report.outcomes.items() if o[1] == emphasis and o[2] == p) for p in plans]
-        lines.append(f"  {emphasis:14}" + "".join(f"{c:>16}" for c in counts))
-    lines += ["", "Reached combinations (commitment, emphasis, plan type, readiness: cases):"]
-    lines += [f"  {', '.join(o)}: {n}" for o, n in sorted(report.outcomes.items())]
-    if report.errors:
-        lines += ["", "Could not be planned:", *(f"  {e}" for _, e in report.errors)]
-    return "\n".join(lines) + "\n"
-
-
-def coverage_html(report: CoverageReport) -> str:
-    """The coverage report as a self-contained HTML page."""
-    from html import escape
-
-    rows = "".join(
-        f"<tr><td>{escape(rule)}</td><td>{len(cases)}</td><td>{escape(', '.join(cases[:8]))}"
-        f"{' …' if len(cases) > 8 else ''}</td></tr>"
-        for rule, cases in report.fired.items()
-    )
-    gap = ' class="gap"'
-    conditions = "".join(
-        f"<tr{gap if not (c.true and c.false) else ''}><td>{escape(c.rule)}</td>"
-        f"<td>{escape(c.text)}</td><td>{c.true}</td><td>{c.false}</td></tr>"
-        for c in report.conditions
-    )
-    never = "".join(f"<li>{escape(', '.join(o))}</li>" for o in report.never_reached)
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Rule coverage</title><style>'
-        "body{font-family:system-ui,sans-serif;margin:2rem}td,th{border:1px solid #ccc;padding:.2rem .5rem}"
-        "table{border-collapse:collapse}.gap{background:#fff4e0}</style></head><body>"
-        f"<h1>Rule coverage</h1><p>{len(report.cases)} cases; rules {report.rule_percent:.1f}%; "
-        f"conditions {report.condition_percent:.1f}%; outcomes {len(report.outcomes)} of "
-        f"{len(report.possible_outcomes)}.</p>"
-        f"<h2>Rules</h2><table><tr><th>Rule</th><th>Fired</th><th>Cases</th></tr>{rows}</table>"
-        f"<h2>Conditions</h2><table><tr><th>Rule</th><th>Condition</th><th>True</th><th>False</th></tr>"
-        f"{conditions}</table><h2>Outcomes never reached</h2><ul>{never}</ul></body></html>\n"
-    )

@@ -1,21 +1,8 @@
 """Static checks of a rule base, each with a stable code, a file:line and, where one exists, a witness case.
 
-Codes:
-
-- CEC100 malformed rule or catalogue file (YAML or layout)
-- CEC101 unknown fact path or decision
-- CEC102 value outside the fact's scale or the decision's values
-- CEC103 unknown service
-- CEC104 duplicate rule, service or decision id
-- CEC105 missing or empty required field (source, rationale, title ...)
-- CEC106 prerequisite cycle in the service catalogue
-- CEC107 unknown key
-- CEC201 service that no rule can recommend
-- CEC202 salience tie: rules with equal salience that can fire together and conclude a single-valued
-  decision differently (which one the trace shows first depends on file order)
-- CEC203 condition that can never be true given the scales (or a decision value no rule concludes)
-- CEC204 rule subsumed by another (whenever it fires the other fires, concluding at least as much)
-- CEC205 conflict: rules that fire on the same case and conclude a single-valued decision differently
+The checks and their codes are registered in :mod:`cec_advisor.verify.lintcodes`
+(``cec-advisor lint --help`` lists them); each CEC2xx check names the function
+here that runs it, which takes the loaded rule base and its folder.
 
 CEC1xx come from loading (the first stops the load); CEC2xx are found on a rule
 base that loads. Conflicts and ties are confirmed by planning the witness
@@ -36,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from cec_advisor.advisor import Advisor
 from cec_advisor.errors import EngineError, LocatedError, RuleFileError, UserError
@@ -44,10 +31,23 @@ from cec_advisor.io.yamlsource import read_yaml
 from cec_advisor.model.scales import yaml_word
 from cec_advisor.rulebase.load import default_rules_dir, load_rulebase
 from cec_advisor.rulebase.model import SERVICE_DECISION, Rule, RuleBase
-from cec_advisor.verify.lintcodes import CHECKS, chosen_codes
-from cec_advisor.verify.witness import Condition, first_witness, satisfied, witnesses
+from cec_advisor.verify.lintcodes import CHECKS, CHOOSABLE, chosen_codes
+from cec_advisor.verify.witness import FactCondition, first_witness, satisfied, witnesses
 
-__all__ = ["CHECKS", "Finding", "check_rule_base_folder", "lint"]
+__all__ = [
+    "CHECKS",
+    "CheckFunction",
+    "Finding",
+    "check_functions",
+    "check_rule_base_folder",
+    "conflicts",
+    "lint",
+    "never_true",
+    "noqa_codes",
+    "subsumed",
+    "unsuppressed",
+    "unused_services",
+]
 
 
 @dataclass(frozen=True)
@@ -98,14 +98,18 @@ def lint(
         rulebase = load_rulebase(folder)
     except LocatedError as exc:
         return [Finding(exc.code, exc.file, exc.line, f"{exc.field + ': ' if exc.field else ''}{exc.problem}")]
-    checks: list[tuple[frozenset[str], Callable[[], list[Finding]]]] = [
-        (frozenset({"CEC201"}), lambda: unused_services(rulebase)),
-        (frozenset({"CEC203"}), lambda: never_true(rulebase)),
-        (frozenset({"CEC204"}), lambda: subsumed(rulebase)),
-        (frozenset({"CEC202", "CEC205"}), lambda: conflicts(Advisor(folder), rulebase)),
-    ]
-    findings = [f for wanted, check in checks if wanted & codes for f in check() if f.code in codes]
+    findings = [f for check in check_functions(codes) for f in check(rulebase, folder) if f.code in codes]
     return sorted(unsuppressed(findings), key=lambda f: (f.file, f.line or 0, f.code, f.message))
+
+
+CheckFunction = Callable[[RuleBase, Path], list[Finding]]
+"""A CEC2xx check: the loaded rule base and its folder in, its findings out."""
+
+
+def check_functions(codes: Iterable[str]) -> list[CheckFunction]:
+    """The functions that run the checks of ``codes`` (each once, in code order), as the registry names them."""
+    names = dict.fromkeys(CHECKS[code].function for code in sorted(codes))
+    return [cast(CheckFunction, globals()[name]) for name in names if name is not None]
 
 
 def check_rule_base_folder(folder: Path) -> None:
@@ -134,7 +138,7 @@ def unsuppressed(findings: Iterable[Finding]) -> list[Finding]:
     lines: dict[str, list[str]] = {}
     kept = []
     for finding in findings:
-        if finding.line and finding.code in CHECKS and not finding.code.startswith("CEC1"):
+        if finding.line and finding.code in CHOOSABLE:
             if finding.file not in lines:
                 try:
                     lines[finding.file] = Path(finding.file).read_text(encoding="utf-8").splitlines()
@@ -148,11 +152,11 @@ def unsuppressed(findings: Iterable[Finding]) -> list[Finding]:
     return kept
 
 
-def _condition(rule: Rule) -> Condition:
+def _condition(rule: Rule) -> FactCondition:
     return rule.when.facts, rule.when.any_groups
 
 
-def unused_services(rulebase: RuleBase) -> list[Finding]:
+def unused_services(rulebase: RuleBase, folder: Path) -> list[Finding]:
     """CEC201: catalogue services no rule recommends, settles with, or names in a condition."""
     named: set[str] = set()
     for rule in rulebase.rules:
@@ -165,7 +169,7 @@ def unused_services(rulebase: RuleBase) -> list[Finding]:
         for decision in rule.when.decisions:
             if decision.decision == SERVICE_DECISION:
                 named.update(str(v) for v in decision.values)
-    catalogue_file = _rules_path(rulebase) / "services.yaml"
+    catalogue_file = folder / "services.yaml"
     lines = _service_lines(catalogue_file)
     return [
         Finding(
@@ -191,7 +195,7 @@ def _service_lines(catalogue_file: Path) -> dict[str, int]:
     return found
 
 
-def never_true(rulebase: RuleBase) -> list[Finding]:
+def never_true(rulebase: RuleBase, folder: Path) -> list[Finding]:
     """CEC203: rules whose fact tests no valid case satisfies, or that test a decision value no rule concludes."""
     concluded: dict[str, set[Any]] = {}
     for rule in rulebase.rules:
@@ -248,7 +252,7 @@ def _decisions_within(narrow: Rule, broad: Rule) -> bool:
     return True
 
 
-def subsumed(rulebase: RuleBase) -> list[Finding]:
+def subsumed(rulebase: RuleBase, folder: Path) -> list[Finding]:
     """CEC204: a rule whose firing always comes with another's firing that concludes at least as much."""
     findings = []
     for narrow, broad in itertools.permutations(rulebase.rules, 2):
@@ -270,8 +274,9 @@ def subsumed(rulebase: RuleBase) -> list[Finding]:
     return findings
 
 
-def conflicts(advisor: Advisor, rulebase: RuleBase) -> list[Finding]:
+def conflicts(rulebase: RuleBase, folder: Path) -> list[Finding]:
     """CEC205 / CEC202: pairs concluding a single-valued decision differently that fire on one case."""
+    advisor = Advisor(folder)
     findings = []
     single = {d.id for d in rulebase.decisions.values() if d.single}
     for first, second in itertools.combinations(rulebase.rules, 2):
@@ -314,7 +319,3 @@ def _both_fire(advisor: Advisor, case: Any, first: str, second: str) -> bool:
     except EngineError as exc:
         return first in str(exc) and second in str(exc)
     return first in fired and second in fired
-
-
-def _rules_path(rulebase: RuleBase) -> Path:
-    return Path(rulebase.rules[0].file).parent if rulebase.rules else Path("rules")

@@ -6,7 +6,8 @@
 - :func:`github_annotations`: one ``::error file=…,line=…,title=…::message``
   workflow command per finding, so GitHub Actions marks the line in the diff.
 - :func:`sarif`: the OASIS SARIF 2.1.0 log GitHub code scanning and other
-  analysers take, with every check code as a rule of the tool.
+  analysers take, with every check of the registry
+  (:data:`cec_advisor.verify.lintcodes.CHECKS`) as a rule of the tool.
 
 File paths are shown relative to the current folder when they are under it
 (CI checks the repository out there), as given otherwise.
@@ -91,7 +92,8 @@ def github_annotations(findings: Sequence[Finding]) -> str:
         properties = [f"file={_escape_property(shown_path(finding.file))}"]
         if finding.line:
             properties.append(f"line={finding.line}")
-        title = f"{finding.code} {CHECKS.get(finding.code, '')}".strip()
+        check = CHECKS.get(finding.code)
+        title = f"{finding.code} {check.title}" if check else finding.code
         properties.append(f"title={_escape_property(title)}")
         lines.append(f"::error {','.join(properties)}::{_escape_data(finding.detail())}\n")
     return "".join(lines)
@@ -102,13 +104,13 @@ def sarif(findings: Sequence[Finding]) -> str:
     codes = list(CHECKS)
     rules = [
         {
-            "id": code,
-            "name": "".join(word.capitalize() for word in re.findall(r"[a-z0-9]+", title)),
-            "shortDescription": {"text": title},
+            "id": check.code,
+            "name": "".join(word.capitalize() for word in re.findall(r"[a-z0-9]+", check.title)),
+            "shortDescription": {"text": check.title},
             "defaultConfiguration": {"level": "error"},
             "helpUri": INFORMATION_URI,
         }
-        for code, title in CHECKS.items()
+        for check in CHECKS.values()
     ]
     results = []
     for finding in findings:

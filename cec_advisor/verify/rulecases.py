@@ -14,9 +14,8 @@ The shipped rule cases travel with the shipped rules: a wheel holds them as
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -204,77 +203,3 @@ def check_rule_case(advisor: Advisor, loaded: LoadedRuleCase) -> list[str]:
     if len(positions) != len(expected.order) or positions != sorted(positions):
         problems.append(f"services are not in the order {' -> '.join(expected.order)} (plan: {', '.join(in_plan)})")
     return problems
-
-
-MAX_KEYWORD_NESTING = 64
-"""Most ``not`` and ``(`` a ``-k`` expression may nest (the parser recurses once for each)."""
-
-
-def keyword_matcher(expression: str) -> Callable[[str], bool]:
-    """A ``-k`` matcher like pytest's: words match as substrings (case-insensitive), with and / or / not / ().
-
-    Raises :class:`UserError` for an expression that does not parse or nests
-    deeper than :data:`MAX_KEYWORD_NESTING`.
-    """
-    tokens: list[str] = re.findall(r"\(|\)|[^\s()]+", expression)
-    if not tokens:
-        return lambda _: True
-    position = 0
-    depth = 0
-    shown = repr(expression if len(expression) <= 60 else expression[:57] + "...")
-
-    def peek() -> str | None:
-        return tokens[position] if position < len(tokens) else None
-
-    def take() -> str:
-        nonlocal position
-        if position >= len(tokens):
-            raise UserError(f"-k {shown}: the expression ends too early")
-        position += 1
-        return tokens[position - 1]
-
-    def either() -> Callable[[str], bool]:
-        parts = [both()]
-        while peek() == "or":
-            take()
-            parts.append(both())
-        return lambda name: any(part(name) for part in parts)
-
-    def both() -> Callable[[str], bool]:
-        parts = [negation()]
-        while peek() == "and":
-            take()
-            parts.append(negation())
-        return lambda name: all(part(name) for part in parts)
-
-    def nested(parse: Callable[[], Callable[[str], bool]]) -> Callable[[str], bool]:
-        nonlocal depth
-        depth += 1
-        if depth > MAX_KEYWORD_NESTING:
-            raise UserError(f"-k {shown}: nests 'not' and '(' more than {MAX_KEYWORD_NESTING} deep")
-        try:
-            return parse()
-        finally:
-            depth -= 1
-
-    def negation() -> Callable[[str], bool]:
-        if peek() == "not":
-            take()
-            inner = nested(negation)
-            return lambda name: not inner(name)
-        token = take()
-        if token == "(":
-            inner = nested(either)
-            if peek() != ")":
-                raise UserError(f"-k {shown}: a ( is not closed")
-            take()
-            return inner
-        if token in ("and", "or", ")"):
-            raise UserError(f"-k {shown}: unexpected {token!r}")
-        word = token.lower()
-        return lambda name: word in name.lower()
-
-    matcher = either()
-    if position != len(tokens):
-        raise UserError(f"-k {shown}: unexpected {tokens[position]!r}")
-    return matcher

@@ -49,8 +49,10 @@ def neutral_case() -> dict[str, Any]:
     return {**load_base_case(default_rule_cases_dir()), **WITNESS_IDENTITY}
 
 
-Condition = tuple[Sequence[FactTest], Sequence[Sequence[Sequence[FactTest]]]]
-"""Fact tests that must all hold, and any-groups (each: options, each option: tests that must all hold)."""
+FactCondition = tuple[Sequence[FactTest], Sequence[Sequence[Sequence[FactTest]]]]
+"""A rule's fact side as the witness search takes it: fact tests that must all hold, and any-groups
+(each: options, each option: tests that must all hold). Not :class:`cec_advisor.rulebase.model.Condition`,
+which also holds the decision tests."""
 
 
 def candidates(path: str, tests: Iterable[FactTest]) -> list[Any]:
@@ -116,7 +118,7 @@ def _assign(data: dict[str, Any], path: str, value: Any) -> None:
     target[last] = value
 
 
-def satisfied(facts: Facts, condition: Condition) -> bool:
+def satisfied(facts: Facts, condition: FactCondition) -> bool:
     """Whether a case's facts satisfy every fact test and every any-group."""
     tests, groups = condition
     if not all(holds(t, facts.get(t.path, UNKNOWN)) for t in tests):
@@ -125,9 +127,9 @@ def satisfied(facts: Facts, condition: Condition) -> bool:
 
 
 def witnesses(
-    conditions: Sequence[Condition],
+    conditions: Sequence[FactCondition],
     *,
-    also: Sequence[Condition] = (),
+    also: Sequence[FactCondition] = (),
     seed: int = 0,
     exhaustive_limit: int = EXHAUSTIVE_LIMIT,
     samples: int = SAMPLES,
@@ -158,7 +160,7 @@ def witnesses(
             yield assignment, case, facts
 
 
-def first_witness(conditions: Sequence[Condition], *, seed: int = 0) -> dict[str, Any] | None:
+def first_witness(conditions: Sequence[FactCondition], *, seed: int = 0) -> dict[str, Any] | None:
     """The first assignment that satisfies every condition, or ``None``."""
     return next((assignment for assignment, _, _ in witnesses(conditions, seed=seed)), None)
 
