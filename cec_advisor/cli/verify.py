@@ -378,7 +378,8 @@ def crosscheck_command(
 
     Example: cec-advisor crosscheck cases/ --generate 2000
     """
-    from cec_advisor.verify.crosscheck import Crosscheck, CrosscheckReport, report_lines
+    from cec_advisor.verify.crosscheck import Crosscheck, CrosscheckReport
+    from cec_advisor.verify.formatters import crosscheck_lines
 
     if not sources and not count:
         raise click.UsageError("give case files or folders to check, or --generate N")
@@ -392,8 +393,8 @@ def crosscheck_command(
     if fmt == "json":
         emit_json(report.as_dict())
     else:
-        for line in report_lines(report):
-            echo(line, role="fail" if report.disagreements and not line.startswith(" ") else None)
+        for line, role in crosscheck_lines(report):
+            echo(line, role=role)
     if report.errors:
         sys.exit(UserError.exit_code)
     if report.disagreements:

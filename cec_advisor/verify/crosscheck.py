@@ -167,23 +167,4 @@ class Crosscheck:
                 write_atomic(target, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def report_lines(report: CrosscheckReport) -> list[str]:
-    """The report as text: each disagreement (case, witness, what each engine said), then the closing count."""
-    lines = [f"{source}: {message}" for source, message in report.errors]
-    for d in report.disagreements:
-        lines.extend([f"{d.case} ({d.witness}): {d.aspect}", f"    durable: {d.durable}", f"    CLIPS:   {d.clips}"])
-    if report.disagreements:
-        lines.append(
-            f"{_count(report.checked, 'case')} checked: the engines disagree on {report.disagreeing_cases} "
-            f"({_count(len(report.disagreements), 'disagreement')})"
-        )
-    else:
-        lines.append(f"{_count(report.checked, 'case')} checked: durable-rules and CLIPS agree on every one")
-    return lines
-
-
-__all__ = ["ASPECTS", "Crosscheck", "CrosscheckReport", "Disagreement", "differences", "report_lines"]
+__all__ = ["ASPECTS", "Crosscheck", "CrosscheckReport", "Disagreement", "differences"]

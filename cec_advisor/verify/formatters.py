@@ -1,6 +1,6 @@
-"""The testers' results as text: coverage (text and HTML), lint findings, gaps and rule-case runs.
+"""The testers' results as text: coverage (text and HTML), lint findings, gaps, rule-case runs and crosscheck.
 
-The results are data from :mod:`~cec_advisor.verify.coverage`,
+The results are data from :mod:`~cec_advisor.verify.coverage`, :mod:`~cec_advisor.verify.crosscheck`,
 :mod:`~cec_advisor.verify.lint`, :mod:`~cec_advisor.verify.gaps` and
 :mod:`~cec_advisor.verify.testrun` (each with ``as_dict()`` for JSON); this
 module only words them. Functions that the CLI prints line by line return
@@ -13,6 +13,7 @@ from html import escape
 from pathlib import Path
 
 from cec_advisor.verify.coverage import CoverageReport
+from cec_advisor.verify.crosscheck import CrosscheckReport
 from cec_advisor.verify.gaps import GapReport
 from cec_advisor.verify.lint import Finding
 from cec_advisor.verify.rulecases import RuleCaseResult
@@ -23,6 +24,7 @@ __all__ = [
     "Line",
     "coverage_html",
     "coverage_text",
+    "crosscheck_lines",
     "gaps_lines",
     "gaps_tidied",
     "lint_lines",
@@ -144,3 +146,22 @@ def rule_case_lines(result: RuleCaseResult, *, quiet: bool = False) -> list[Line
 def rule_cases_summary(run: RuleCaseRun) -> Line:
     """``N passed, M failed``, a failure when any failed."""
     return f"{run.passed} passed, {run.failed} failed", "fail" if run.failed else "ok"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def crosscheck_lines(report: CrosscheckReport) -> list[Line]:
+    """Each case file that could not be read, each disagreement (case, witness, both engines' answers), the count."""
+    lines: list[Line] = [(f"{source}: {message}", "fail") for source, message in report.errors]
+    for d in report.disagreements:
+        lines += [(f"{d.case} ({d.witness}): {d.aspect}", "fail"), (f"    durable: {d.durable}", None)]
+        lines.append((f"    CLIPS:   {d.clips}", None))
+    checked = _count(report.checked, "case")
+    if report.disagreements:
+        count = _count(len(report.disagreements), "disagreement")
+        lines.append((f"{checked} checked: the engines disagree on {report.disagreeing_cases} ({count})", "fail"))
+    else:
+        lines.append((f"{checked} checked: durable-rules and CLIPS agree on every one", "ok"))
+    return lines
