@@ -52,7 +52,7 @@ def plan_format(fmt: str | None, output: Path | None) -> str:
     return fmt or implied or "markdown"
 
 
-@main.command()
+@main.command(name="plan")
 @click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @click.option(
     "--format",
@@ -69,7 +69,7 @@ def plan_format(fmt: str | None, output: Path | None) -> str:
 )
 @trace_option
 @rules_option
-def plan(case_file: Path, fmt: str | None, output: Path | None, trace: bool, rules_dir: Path | None) -> None:
+def plan_command(case_file: Path, fmt: str | None, output: Path | None, trace: bool, rules_dir: Path | None) -> None:
     """Plan one case file (`-` for standard input) and print the plan.
 
     Examples: cec-advisor plan cases/riverside-adversarial.yaml --format json;
@@ -84,7 +84,7 @@ def plan(case_file: Path, fmt: str | None, output: Path | None, trace: bool, rul
         write_atomic(output, text)
 
 
-@main.command()
+@main.command(name="batch")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
 @click.option(
     "--out",
@@ -125,7 +125,7 @@ def plan(case_file: Path, fmt: str | None, output: Path | None, trace: bool, rul
 )
 @trace_option
 @rules_option
-def batch(
+def batch_command(
     sources: tuple[Path, ...],
     out_dir: Path,
     formats: str,
@@ -192,12 +192,12 @@ def _show(lines: list[Line]) -> None:
         echo(line.text, err=line.err, role=line.role)
 
 
-@main.command()
+@main.command(name="validate")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
 @format_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only the problems (and the closing count).")
 @rules_option
-def validate(sources: tuple[Path, ...], fmt: str, quiet: bool, rules_dir: Path | None) -> None:
+def validate_command(sources: tuple[Path, ...], fmt: str, quiet: bool, rules_dir: Path | None) -> None:
     """Check case files (folders are searched for *.yaml / *.yml; `-` reads standard input)
     and report every problem in each, not only the first.
 
@@ -215,10 +215,10 @@ def validate(sources: tuple[Path, ...], fmt: str, quiet: bool, rules_dir: Path |
         sys.exit(UserError.exit_code)
 
 
-@main.command()
+@main.command(name="schema")
 @click.option("--output", "-o", type=OutputPath(path_type=Path, dir_okay=False), help="Write the schema to a file.")
 @rules_option
-def schema(output: Path | None, rules_dir: Path | None) -> None:
+def schema_command(output: Path | None, rules_dir: Path | None) -> None:
     """Print the JSON Schema of the case format (for editors' YAML validation and completion).
 
     Example: cec-advisor schema -o case.schema.json
@@ -232,11 +232,11 @@ def schema(output: Path | None, rules_dir: Path | None) -> None:
         write_atomic(output, text)
 
 
-@main.command()
+@main.command(name="services")
 @click.argument("service_id", required=False)
 @format_option
 @rules_option
-def services(service_id: str | None, fmt: str, rules_dir: Path | None) -> None:
+def services_command(service_id: str | None, fmt: str, rules_dir: Path | None) -> None:
     """List the service catalogue, or show one service and the rules that can recommend it.
 
     Examples: cec-advisor services interest-based-bargaining; cec-advisor services -f json
@@ -251,7 +251,7 @@ def services(service_id: str | None, fmt: str, rules_dir: Path | None) -> None:
     echo(services_text(rulebase, service_id), nl=False)
 
 
-@main.command()
+@main.command(name="interview")
 @click.option(
     "--out",
     "-o",
@@ -265,7 +265,7 @@ def services(service_id: str | None, fmt: str, rules_dir: Path | None) -> None:
     help="Resume from a partial case file: its answers are not asked again.",
 )
 @rules_option
-def interview(out: Path | None, from_file: Path | None, rules_dir: Path | None) -> None:
+def interview_command(out: Path | None, from_file: Path | None, rules_dir: Path | None) -> None:
     """Build a case file by answering only the questions the rules need.
 
     At any prompt: `unknown` (or `?`) if you do not know, `why` to see which rule

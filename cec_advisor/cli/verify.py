@@ -32,7 +32,7 @@ SEED_MAX = 2**32 - 1
 """Seeds run 0..2**32-1: generated ids (gen-<seed>-<n>) stay within the 64 characters a case id allows."""
 
 
-@main.command()
+@main.command(name="coverage")
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
 @click.option(
     "--format",
@@ -53,7 +53,7 @@ SEED_MAX = 2**32 - 1
     "--conditions", "show_conditions", is_flag=True, help="List every condition not yet seen both true and false."
 )
 @rules_option
-def coverage(
+def coverage_command(
     sources: tuple[Path, ...], fmt: str, fail_under: float | None, show_conditions: bool, rules_dir: Path | None
 ) -> None:
     """Measure how well case files exercise the rule base: rules, conditions, outcomes, services.
@@ -183,7 +183,7 @@ def lint_command(rules_dir: Path | None, fmt: str, select: str | None, ignore: s
         sys.exit(1)
 
 
-@main.command()
+@main.command(name="gaps")
 @click.option(
     "--count",
     type=click.IntRange(0, 1_000_000),
@@ -209,7 +209,7 @@ def lint_command(rules_dir: Path | None, fmt: str, select: str | None, ignore: s
 )
 @format_option
 @rules_option
-def gaps(count: int, per_decision: int, seed: int, out_dir: Path, fmt: str, rules_dir: Path | None) -> None:
+def gaps_command(count: int, per_decision: int, seed: int, out_dir: Path, fmt: str, rules_dir: Path | None) -> None:
     """Search the space of valid cases for decisions that get no value or more than one.
 
     Each problem is reported once, with a witness case file in --out. Witness
@@ -295,7 +295,7 @@ def test_command(
         sys.exit(1)
 
 
-@main.command()
+@main.command(name="generate")
 @click.option("--count", type=click.IntRange(1, 10_000_000), required=True, help="How many case files.")
 @click.option("--seed", type=click.IntRange(0, SEED_MAX), default=0, show_default=True, help="Same seed, same cases.")
 @click.option(
@@ -305,7 +305,7 @@ def test_command(
     required=True,
     help="Folder for the case files (created if needed).",
 )
-def generate(count: int, seed: int, out_dir: Path) -> None:
+def generate_command(count: int, seed: int, out_dir: Path) -> None:
     """Write valid, varied case files from the Hypothesis strategies the tests use.
 
     The files are named by their ids, gen-SEED-N.yaml. Into a folder an
