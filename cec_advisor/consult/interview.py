@@ -38,6 +38,8 @@ from cec_advisor.model.case import (
     case_from_data,
     unknown_service,
 )
+from cec_advisor.model.case import fact_sources as _sources  # the case model owns fact paths <-> case data
+from cec_advisor.model.case import set_path as _put
 from cec_advisor.model.facts import FACT_SCALES
 from cec_advisor.model.scales import UNKNOWN
 from cec_advisor.model.wording import INDICATOR_NAMES
@@ -262,20 +264,6 @@ def partial_problems(data: Any, locator: Locator, service_ids: Iterable[str] = (
     return sorted(problems, key=lambda p: (p.line or 0, p.field or ""))
 
 
-def _sources(path: str) -> tuple[str, ...]:
-    """The questions that settle a fact path (derived facts come from several answers)."""
-    if path.startswith("entry_points."):
-        return (ENTRY,)
-    group = path.removeprefix("focus_on_learning.")
-    if group in INDICATOR_MEANS:
-        return (ASSESSED, *(f"focus_on_learning.{x}" for x in INDICATOR_MEANS[group]))
-    if path.startswith("focus_on_learning.") and path != ASSESSED:
-        return (ASSESSED, path)
-    if path.startswith("request.") and path != REQUESTED:
-        return (REQUESTED, path)
-    return (path,)
-
-
 def options_for(path: str) -> str:
     """The allowed answers to a question, in words."""
     if path == "id":
@@ -330,14 +318,6 @@ def _yes_no(answer: str, *, allow_unknown: bool) -> bool:
     if lowered in ("n", "no", "false"):
         return False
     raise ValueError("answer yes or no" + (" (or unknown)" if allow_unknown else ""))
-
-
-def _put(data: dict[str, Any], path: str, value: Any) -> None:
-    *parents, last = path.split(".")
-    target = data
-    for part in parents:
-        target = target.setdefault(part, {})
-    target[last] = value
 
 
 def answers_from_file(path: Path, rulebase: RuleBase) -> dict[str, Any]:

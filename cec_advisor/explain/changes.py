@@ -13,7 +13,7 @@ from typing import Any
 
 from cec_advisor.errors import LocatedError, UserError
 from cec_advisor.io.yamlsource import SafeComposer, parse_yaml
-from cec_advisor.model.case import with_changes
+from cec_advisor.model.case import BLOCK_FACTS, with_changes
 from cec_advisor.model.scales import UNKNOWN
 
 
@@ -33,10 +33,6 @@ class Change:
         return f"{self.path}={json.dumps(self.value)}"
 
 
-REMOVED_BLOCKS: dict[str, str] = {"request": "request.made", "focus_on_learning": "focus_on_learning.assessed"}
-"""Case-file blocks whose absence is itself a fact (false), not an unknown."""
-
-
 def parse_setting(text: str) -> Change:
     """Parse ``PATH=VALUE`` into a change.
 
@@ -54,8 +50,8 @@ def parse_setting(text: str) -> Change:
     path = path.strip()
     value = _setting_value(path, raw)
     if value is None:
-        if path in REMOVED_BLOCKS:
-            return Change(path, None, REMOVED_BLOCKS[path], False)
+        if path in BLOCK_FACTS:  # a block whose absence is itself a fact (false), not an unknown
+            return Change(path, None, BLOCK_FACTS[path], False)
         if path == "entry_points":  # a list, empty when left out: every entry_points.* fact is false
             return Change(path, None, path, [])
         return Change(path, None, path, UNKNOWN)
@@ -86,4 +82,4 @@ def apply_changes(base: dict[str, Any], changes: tuple[Change, ...] | list[Chang
     return with_changes(base, {change.path: change.value for change in changes})
 
 
-__all__ = ["REMOVED_BLOCKS", "Change", "apply_changes", "parse_setting"]
+__all__ = ["Change", "apply_changes", "parse_setting"]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from cec_advisor.errors import CecError
 from cec_advisor.explain.changes import Change, apply_changes
 from cec_advisor.io.yamlsource import Locator
-from cec_advisor.model.case import INDICATOR_MEANS, Case, case_from_data
+from cec_advisor.model.case import BLOCK_FACTS, INDICATOR_MEANS, Case, case_from_data, fact_edit, put_fact, with_changes
 from cec_advisor.model.facts import FACT_SCALES, Facts, case_facts
 from cec_advisor.model.scales import UNKNOWN
 from cec_advisor.rulebase.model import FactTest, Rule, RuleBase
@@ -78,63 +78,75 @@ def _candidate_changes(rulebase: RuleBase, rules: list[Rule], case: Case, servic
                 next_frontier += [r for r in rulebase.rules if needed.decision in r.then.conclude]
         frontier = next_frontier
     current = case_facts(case)
+    data = _case_data(case)
     changes: list[Change] = []
     for path, test in paths:
-        for change in _changes_for(path, test, current, service_id, case):
+        for change in _changes_for(path, test, current, service_id, data):
             if change not in changes:
                 changes.append(change)
     # Diagnostic facts first; changing or adding the district's request is tried last.
     return sorted(changes, key=lambda change: change.path == "request")
 
 
-def _changes_for(path: str, test: FactTest | None, current: Facts, service_id: str, case: Case) -> Iterator[Change]:
-    group = path.removeprefix("focus_on_learning.")
-    if group in INDICATOR_MEANS:
+def _case_data(case: Case) -> dict[str, Any]:
+    """The case as data to edit: every block in full, but a request as the case file gives it (no defaults)."""
+    data = case.model_dump(mode="python")
+    if case.request is not None:
+        data["request"] = case.request.model_dump(exclude_defaults=True)
+    return data
+
+
+def _changes_for(
+    path: str, test: FactTest | None, current: Facts, service_id: str, data: dict[str, Any]
+) -> Iterator[Change]:
+    """The changes worth trying for one fact a rule tests: a yes/no fact turned round, other facts' values nearest
+    first; a mean of indicators as all its indicators rated alike. A new request names ``service_id``."""
+    block, _, rest = path.partition(".")
+    if block == "focus_on_learning" and rest in INDICATOR_MEANS:
+        letters = INDICATOR_MEANS[rest]
         for rating in (1, 2, 3, 4):
-            letters = INDICATOR_MEANS[group]
-            ratings = dict(case.focus_on_learning.model_dump() if case.focus_on_learning else {})
-            ratings.update(dict.fromkeys(letters, rating))
-            yield Change("focus_on_learning", ratings, f"focus_on_learning.{letters[0]}-{letters[-1]}", rating)
+            yield _change(data, path, rating, service_id, f"focus_on_learning.{letters[0]}-{letters[-1]}")
         return
-    if path == "focus_on_learning.assessed":
-        yield Change("focus_on_learning", None if case.focus_on_learning else {}, path, not current[path])
-        return
-    if path.startswith("entry_points."):
-        point = path.removeprefix("entry_points.")
-        points = [p for p in case.entry_points if p != point] + ([] if point in case.entry_points else [point])
-        yield Change("entry_points", points, path, point not in case.entry_points)
-        return
-    if path == "request.made":
-        if case.request is None:
-            yield Change("request", {"service": service_id}, "request.service", service_id)
+    if path in BLOCK_FACTS.values() or block == "entry_points":
+        if path == "request.made" and data.get("request") is None:  # shown as the service it asks for
+            edit, request = fact_edit(data, path, True, service=service_id)
+            yield Change(edit, request, "request.service", service_id)
         else:
-            yield Change("request", None, "request.made", False)
+            yield _change(data, path, not current[path], service_id)
         return
-    if path == "request.service":
-        request = case.request.model_dump(exclude_defaults=True) if case.request else {}
+    if path == "request.service":  # the whole request block, so --set keeps its other keys
         for value in test.values if test else ():
             if value != UNKNOWN:
-                yield Change("request", {**request, "service": value}, "request.service", value)
+                edited = with_changes(data, {})
+                put_fact(edited, path, value, service=service_id)
+                yield Change("request", edited["request"], path, value)
         return
+    if block == "request" and data.get(block) is None:  # a request is made above, for the service
+        return
+    yield from (_change(data, path, value, service_id) for value in _values_to_try(path, test, current))
+
+
+def _values_to_try(path: str, test: FactTest | None, current: Facts) -> list[Any]:
+    """The values worth trying for a fact other than its own: the scale's (or, for a wide or open scale, the
+    test's) nearest the current value first, then ``unknown`` where the fact may be unknown."""
     scale = FACT_SCALES[path]
     values: list[Any] = list(scale.known_values())
     if scale.kind == "int" and len(values) > 10 and test is not None:
         values = sorted({int(test.values[0]) - 1, int(test.values[0])})
     if scale.kind in ("code", "service", "number") and test is not None:
         values = [v for v in test.values if v != UNKNOWN]
-    if path.startswith("request.") and case.request is None:
-        return
-    if path.startswith("focus_on_learning.") and case.focus_on_learning is None:
-        for value in values:
-            yield Change("focus_on_learning", {path.split(".")[1]: value}, path, value)
-        return
     now = current.get(path, UNKNOWN)
     if now in values:  # nearest values first: "informal" before "none" for a formal union
         scale_order = list(values)
         values.sort(key=lambda value: abs(scale_order.index(value) - scale_order.index(now)))
-    for value in [*values, *([] if scale.required else [UNKNOWN])]:
-        if now != value:
-            yield Change(path, value, path, value)
+    return [value for value in [*values, *([] if scale.required else [UNKNOWN])] if now != value]
+
+
+def _change(data: dict[str, Any], fact: str, value: Any, service_id: str, shown_fact: str = "") -> Change:
+    """The change that gives ``fact`` the value ``value`` in ``data`` (:func:`~cec_advisor.model.case.fact_edit`),
+    shown as ``shown_fact`` (by default the fact itself) = ``value``."""
+    path, new = fact_edit(data, fact, value, service=service_id)
+    return Change(path, new, shown_fact or fact, value)
 
 
 __all__ = ["smallest_change"]

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cec_advisor.explain.changes import REMOVED_BLOCKS, Change
+from cec_advisor.explain.changes import Change
 from cec_advisor.explain.common import known_service
 from cec_advisor.explain.search import smallest_change
-from cec_advisor.model.case import Case
+from cec_advisor.model.case import BLOCK_FACTS, Case
 from cec_advisor.model.facts import Facts, case_facts
 from cec_advisor.model.scales import UNKNOWN, Scalar, one_of, yaml_word
 from cec_advisor.plan.build import Plan
@@ -211,7 +211,7 @@ def _blocker(rule: Rule, facts: Facts, plan: Plan, service_id: str) -> Blocker:
 def _fact_here(path: str, facts: Facts) -> str:
     """``culture.trust is low``; a fact of a block the case does not have says so."""
     here = f"{path} is {yaml_word(facts.get(path, UNKNOWN))}"
-    for block, present in REMOVED_BLOCKS.items():
+    for block, present in BLOCK_FACTS.items():
         if path.startswith(f"{block}.") and path != present and facts.get(present) is False:
             return f"{here} (the case has no {block} block: {present} is false)"
     return here
