@@ -15,6 +15,8 @@ ORDERING_DECISIONS = (
     "assumed_capacity",
 )
 """The decisions that place a service in the timeline (``why`` shows them; ``what-if`` names them for a move)."""
+NOT_CONCLUDED = "not concluded"
+"""A decision no rule concluded on a case, where the trainers' tools show values (as YAML writes them)."""
 
 
 def known_service(rulebase: RuleBase, service_id: str) -> None:
@@ -23,4 +25,4 @@ def known_service(rulebase: RuleBase, service_id: str) -> None:
         raise UserError(f"no service {service_id!r} in the catalogue{suggest(service_id, rulebase.catalogue.ids)}")
 
 
-__all__ = ["ORDERING_DECISIONS", "known_service"]
+__all__ = ["NOT_CONCLUDED", "ORDERING_DECISIONS", "known_service"]

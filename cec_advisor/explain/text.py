@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cec_advisor.explain.changes import Change
+from cec_advisor.explain.common import NOT_CONCLUDED
 from cec_advisor.explain.how import StepWalk, Walk
 from cec_advisor.explain.what_if import QuestionDiff, WarningDiff, WhatIf
 from cec_advisor.explain.why import ProofNode, Why
@@ -147,7 +148,7 @@ def what_if_lines(diff: WhatIf) -> list[str]:
 
 def _value(value: object) -> str:
     """A decision's value; a decision no rule concluded is ``not concluded``."""
-    return "not concluded" if value is None else yaml_word(value)
+    return NOT_CONCLUDED if value is None else yaml_word(value)
 
 
 def _question_words(q: QuestionDiff) -> str:

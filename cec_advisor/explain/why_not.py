@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cec_advisor.explain.changes import Change
-from cec_advisor.explain.common import known_service
+from cec_advisor.explain.common import NOT_CONCLUDED, known_service
 from cec_advisor.explain.search import smallest_change
 from cec_advisor.model.case import BLOCK_FACTS, Case
 from cec_advisor.model.facts import Facts, case_facts
@@ -147,7 +147,7 @@ def _holding(rule: Rule, facts: Facts, plan: Plan) -> tuple[str, str]:
         held.append(" or ".join(" and ".join(t.describe() for t in o) for o in options))
         undo.append(" and ".join(" or ".join(_negated(t) for t in o) for o in options))
     for decision_test in rule.when.decisions:
-        concluded = " or ".join(yaml_word(v) for v in _values(plan, decision_test.decision)) or "not concluded"
+        concluded = " or ".join(yaml_word(v) for v in _values(plan, decision_test.decision)) or NOT_CONCLUDED
         held.append(f"{decision_test.decision} is {concluded}")
         values = decision_test.values
         name = decision_test.decision
@@ -195,7 +195,7 @@ def _blocker(rule: Rule, facts: Facts, plan: Plan, service_id: str) -> Blocker:
         found = any(one_of(v, concluded) for v in decision_test.values)
         if found == decision_test.negated:
             name, values = decision_test.decision, decision_test.values
-            actual = " and ".join(yaml_word(v) for v in concluded) or "not concluded"
+            actual = " and ".join(yaml_word(v) for v in concluded) or NOT_CONCLUDED
             needed = _is_not(name, values) if decision_test.negated else _is(name, values)
             return Blocker(rule.id, rule.title, needed, f"{name} is {actual}")
     if rule.then.recommend_requested:

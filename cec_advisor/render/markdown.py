@@ -10,17 +10,11 @@ wants to check. Every sentence about *why* comes from a rule's ``because``
 
 from __future__ import annotations
 
-from cec_advisor.model.wording import (
-    delivery_intro,
-    delivery_modes,
-    join_words,
-    open_question_sentences,
-    phrase,
-    service_names,
-)
+from cec_advisor.model.wording import decision_phrase, join_words, phrase
 from cec_advisor.plan.build import Plan, PlannedService, Reason
 from cec_advisor.render.diagram import build_diagram, to_mermaid
-from cec_advisor.render.labels import ELEMENT_NAMES, STEP_NAMES, SUMMARY_DECISIONS, show_decision
+from cec_advisor.render.labels import ELEMENT_NAMES, STEP_NAMES, SUMMARY_DECISIONS
+from cec_advisor.render.sentences import delivery_intro, delivery_modes, open_question_sentences, service_names
 
 
 def render_markdown(plan: Plan, *, trace: bool = False) -> str:
@@ -34,7 +28,7 @@ def render_markdown(plan: Plan, *, trace: bool = False) -> str:
     for decision, label in SUMMARY_DECISIONS:
         outcome = next(d for d in plan.decisions if d.decision == decision)
         why = outcome.reasons[0].because if outcome.reasons else "no rule concluded this"
-        shown = show_decision(decision, outcome.value, plan.value("transformation_possible"))
+        shown = decision_phrase(decision, outcome.value, plan.value("transformation_possible"))
         lines.append(f"| {label} | **{shown}** | {_text(why)} |")
     needs = ", ".join(phrase("need", n) for n in plan.greatest_areas_of_need) or "none identified"
     lines.append(f"| Greatest areas of need | **{needs}** | weakest first, from the Appendix C indicator groups |")
@@ -54,7 +48,7 @@ def render_markdown(plan: Plan, *, trace: bool = False) -> str:
     lines += ["## Why these decisions", ""]
     for decision, label in SUMMARY_DECISIONS:
         outcome = next(d for d in plan.decisions if d.decision == decision)
-        shown = show_decision(decision, outcome.value, plan.value("transformation_possible"))
+        shown = decision_phrase(decision, outcome.value, plan.value("transformation_possible"))
         lines.append(f"**{label}: {shown}**")
         lines += _reason_lines(outcome.reasons)
         lines.append("")
