@@ -24,34 +24,9 @@ def render_markdown(plan: Plan, *, trace: bool = False) -> str:
         f"Prepared with CEC Advisor for {_text(plan.case_name)}, following CEC's Collaborative Pathway to "
         f"Continuous Improvement. Case reference: `{plan.case_id}`."
     )
-    lines += ["", "## At a glance", "", "| Decision | Result | Why |", "|---|---|---|"]
-    for decision, label in SUMMARY_DECISIONS:
-        outcome = next(d for d in plan.decisions if d.decision == decision)
-        why = outcome.reasons[0].because if outcome.reasons else "no rule concluded this"
-        shown = decision_phrase(decision, outcome.value, plan.value("transformation_possible"))
-        lines.append(f"| {label} | **{shown}** | {_text(why)} |")
-    needs = ", ".join(phrase("need", n) for n in plan.greatest_areas_of_need) or "none identified"
-    lines.append(f"| Greatest areas of need | **{needs}** | weakest first, from the Appendix C indicator groups |")
-    capacity = f"{plan.capacity} at a time" + (" (assumed)" if plan.capacity_assumed else "")
-    lines.append(f"| Services at once | **{capacity}** | no school year starts more new services than this |")
-    lines.append("")
-    if plan.warnings:
-        lines += ["## Warnings", ""]
-        for warning in plan.warnings:
-            cited = f" *({warning.rule})*" if warning.rule else ""
-            lines += [f"> **Warning:** {_text(warning.message)}{cited}", ""]
-    if plan.undetermined:
-        lines += ["## Open questions", ""]
-        for question in open_question_sentences(plan):
-            lines.append(f"- {_text(question.text)} *({', '.join(question.rules)})*")
-        lines.append("")
-    lines += ["## Why these decisions", ""]
-    for decision, label in SUMMARY_DECISIONS:
-        outcome = next(d for d in plan.decisions if d.decision == decision)
-        shown = decision_phrase(decision, outcome.value, plan.value("transformation_possible"))
-        lines.append(f"**{label}: {shown}**")
-        lines += _reason_lines(outcome.reasons)
-        lines.append("")
+    lines += _glance_section(plan)
+    lines += _alert_sections(plan)
+    lines += _why_section(plan)
     lines += [
         "## The path through the Pathway",
         "",
@@ -64,24 +39,80 @@ def render_markdown(plan: Plan, *, trace: bool = False) -> str:
     ]
     lines += _delivery_section(plan)
     lines += _services_section(plan)
-    lines += ["## Framework for Change", ""]
+    lines += _elements_section(plan)
+    if trace:
+        lines += _trace_appendix(plan)
+    return "\n".join(lines)
+
+
+def _glance_section(plan: Plan) -> list[str]:
+    """The key decisions in a table, each with the first reason, then the areas of need and the capacity."""
+    lines = ["", "## At a glance", "", "| Decision | Result | Why |", "|---|---|---|"]
+    for decision, label in SUMMARY_DECISIONS:
+        outcome = next(d for d in plan.decisions if d.decision == decision)
+        why = outcome.reasons[0].because if outcome.reasons else "no rule concluded this"
+        shown = decision_phrase(decision, outcome.value, plan.value("transformation_possible"))
+        lines.append(f"| {label} | **{shown}** | {_text(why)} |")
+    needs = ", ".join(phrase("need", n) for n in plan.greatest_areas_of_need) or "none identified"
+    lines.append(f"| Greatest areas of need | **{needs}** | weakest first, from the Appendix C indicator groups |")
+    capacity = f"{plan.capacity} at a time" + (" (assumed)" if plan.capacity_assumed else "")
+    lines.append(f"| Services at once | **{capacity}** | no school year starts more new services than this |")
+    lines.append("")
+    return lines
+
+
+def _alert_sections(plan: Plan) -> list[str]:
+    """The warnings, then the open questions as sentences, each section only when there is something in it."""
+    lines = []
+    if plan.warnings:
+        lines += ["## Warnings", ""]
+        for warning in plan.warnings:
+            cited = f" *({warning.rule})*" if warning.rule else ""
+            lines += [f"> **Warning:** {_text(warning.message)}{cited}", ""]
+    if plan.undetermined:
+        lines += ["## Open questions", ""]
+        for question in open_question_sentences(plan):
+            lines.append(f"- {_text(question.text)} *({', '.join(question.rules)})*")
+        lines.append("")
+    return lines
+
+
+def _why_section(plan: Plan) -> list[str]:
+    """Each key decision with every reason behind it."""
+    lines = ["## Why these decisions", ""]
+    for decision, label in SUMMARY_DECISIONS:
+        outcome = next(d for d in plan.decisions if d.decision == decision)
+        shown = decision_phrase(decision, outcome.value, plan.value("transformation_possible"))
+        lines.append(f"**{label}: {shown}**")
+        lines += _reason_lines(outcome.reasons)
+        lines.append("")
+    return lines
+
+
+def _elements_section(plan: Plan) -> list[str]:
+    """How many services serve each element of the Framework for Change (an element none serves is bold)."""
+    lines = ["## Framework for Change", ""]
     for element, name in ELEMENT_NAMES.items():
         count = sum(1 for s in plan.services if s.element == element and not s.diagnostic)
         lines.append(
             f"- {name}: {count} service{'s' if count != 1 else ''}" if count else f"- {name}: **not addressed**"
         )
     lines.append("")
-    if trace:
-        lines += [
-            "## Appendix: how the advisor decided",
-            "",
-            "Each line is one rule firing, in the order the engine fired them.",
-            "",
-        ]
-        for index, firing in enumerate(plan.trace, 1):
-            lines.append(f"{index}. `{firing.rule}` (Step {firing.step}): {_text('; '.join(firing.concluded))}")
-        lines.append("")
-    return "\n".join(lines)
+    return lines
+
+
+def _trace_appendix(plan: Plan) -> list[str]:
+    """Every rule firing, in firing order, with what it concluded."""
+    lines = [
+        "## Appendix: how the advisor decided",
+        "",
+        "Each line is one rule firing, in the order the engine fired them.",
+        "",
+    ]
+    for index, firing in enumerate(plan.trace, 1):
+        lines.append(f"{index}. `{firing.rule}` (Step {firing.step}): {_text('; '.join(firing.concluded))}")
+    lines.append("")
+    return lines
 
 
 def _delivery_section(plan: Plan) -> list[str]:
