@@ -72,6 +72,7 @@ def _setting_value(path: str, raw: str) -> Any:
         return None
 
     def refuse(file: str, line: int | None, field: str | None, problem: str) -> LocatedError:
+        """A value the case-file reader refuses, as an error of the --set argument (no line)."""
         return LocatedError(file, None, field, problem)
 
     return parse_yaml(raw.encode("utf-8"), f"--set {path}", refuse).data

@@ -51,6 +51,7 @@ def _overlaps(combo: tuple[Change, ...]) -> bool:
 
 
 def _brings_in(advisor: Advisor, base: dict[str, Any], combo: tuple[Change, ...], service_id: str) -> bool:
+    """Whether the case with ``combo`` applied is valid and its plan has the service, not deferred."""
     data = apply_changes(base, combo)
     try:
         plan = advisor.plan(case_from_data(data, Locator("why-not"), advisor.rulebase.catalogue.ids))

@@ -152,6 +152,7 @@ def _value(value: object) -> str:
 
 
 def _question_words(q: QuestionDiff) -> str:
+    """An open question that differs: opened, settled, or what changed in it, with the rules behind it."""
     data = q.as_dict()
     missing_before, missing_after = data["missing_before"], data["missing_after"]
     settle_before, settle_after = ", ".join(data["settle_with_before"]), ", ".join(data["settle_with_after"])
@@ -177,6 +178,7 @@ def _question_words(q: QuestionDiff) -> str:
 
 
 def _warning_lines(w: WarningDiff, mark: str) -> list[str]:
+    """A warning raised, no longer raised, or reworded (with what it said before)."""
     rule = w.rule or "the schedule"
     if w.change == "added":
         return [f"  {mark} warning now raised ({rule}): {w.after}"]

@@ -151,6 +151,7 @@ def what_if(advisor: Advisor, case: Case, changes: list[Change]) -> tuple[WhatIf
 
 
 def _where(service: PlannedService) -> str:
+    """Where a service sits: ``year N`` or ``later work``."""
     return "later work" if service.deferred else f"year {service.phase}"
 
 

@@ -88,6 +88,7 @@ def derivation(name: str, value: Scalar, case: Case | None = None) -> str:
 
 
 def _concluded(firing: Firing, rulebase: RuleBase) -> list[tuple[str, Scalar]]:
+    """The (decision, value) pairs a firing concluded, recommended services as the ``service`` decision."""
     rule = rulebase.by_id[firing.rule]
     pairs: list[tuple[str, Scalar]] = [(d, rule.then.conclude[d]) for d in firing.decisions]
     pairs += [(SERVICE_DECISION, s) for s in firing.services]
@@ -98,12 +99,14 @@ class _Prover:
     """Builds proof trees from a plan's trace."""
 
     def __init__(self, plan: Plan, rulebase: RuleBase, case: Case | None = None) -> None:
+        """Prove from ``plan``'s trace; with ``case``, a derived fact names the ratings it comes from."""
         self.plan = plan
         self.rulebase = rulebase
         self.case = case
         self.decision_names = {*rulebase.decisions, SERVICE_DECISION, ELEMENT_DECISION}
 
     def concluders(self, decision: str, value: Scalar) -> list[Firing]:
+        """The firings that concluded ``decision`` = ``value``, in firing order."""
         return [
             f
             for f in self.plan.trace
@@ -111,6 +114,7 @@ class _Prover:
         ]
 
     def firing_node(self, firing: Firing, claim: str, seen: frozenset[str]) -> ProofNode:
+        """A firing as a node: its rule and because, a child per fact it matched (a decision proved in turn)."""
         rule = self.rulebase.by_id[firing.rule]
         because = fill_placeholders(rule.because, firing.facts, self.rulebase.catalogue.names)
         node = ProofNode(claim, rule.id, rule.title, rule.source, because)
@@ -122,6 +126,7 @@ class _Prover:
         return node
 
     def decision_node(self, decision: str, value: Scalar, seen: frozenset[str]) -> ProofNode:
+        """A concluded decision as a node, proved by each firing that concluded it (none already on this branch)."""
         label = (
             f"service {value} is recommended" if decision == SERVICE_DECISION else f"{decision} = {yaml_word(value)}"
         )

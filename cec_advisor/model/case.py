@@ -279,6 +279,7 @@ def _write(data: dict[str, Any], path: str, value: Any) -> None:
 
 
 def _mapping(value: Any) -> dict[str, Any]:
+    """A copy of ``value`` when it is a mapping (a block), else an empty one."""
     return dict(value) if isinstance(value, dict) else {}
 
 

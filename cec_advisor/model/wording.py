@@ -302,6 +302,7 @@ ELEMENT_NAMES = {
 
 
 def _number(value: float) -> str:
+    """A number rounded to two places, without trailing zeros."""
     return f"{round(value, 2):g}"
 
 
@@ -330,6 +331,7 @@ def phrase(path: str, value: Scalar, services: Mapping[str, str] | None = None) 
 
 
 def _number_phrase(path: str, value: float) -> str:
+    """A number in words for its fact: an indicator's rating, a mean, months, services at a time."""
     letter = path.removeprefix("focus_on_learning.")
     if letter in INDICATOR_NAMES and value in INDICATOR_RATINGS:
         return f"rated {_number(value)} of 4 ({INDICATOR_RATINGS[int(value)]})"

@@ -69,6 +69,7 @@ def _service(service: PlannedService) -> dict[str, Any]:
 
 
 def _reason(reason: Reason) -> dict[str, Any]:
+    """One reason, keys in contract order."""
     return {"rule": reason.rule, "because": reason.because, "facts": dict(reason.facts), "source": reason.source}
 
 

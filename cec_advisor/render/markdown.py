@@ -129,6 +129,7 @@ def _delivery_section(plan: Plan) -> list[str]:
 
 
 def _services_section(plan: Plan) -> list[str]:
+    """The services year by year (later work last), with the first rounds and the milestone where they fall."""
     lines = ["## The plan, year by year", ""]
     lines.append(
         f"The plan covers {plan.horizon} school year{'s' if plan.horizon != 1 else ''}. Each year starts at most "
@@ -160,6 +161,7 @@ def _services_section(plan: Plan) -> list[str]:
 
 
 def _first_rounds(plan: Plan) -> list[str]:
+    """The first rounds of requested services that year 1 starts ahead of their foundations."""
     lines = []
     for service in plan.services:
         if service.first_round_phase == 1:
@@ -173,11 +175,13 @@ def _first_rounds(plan: Plan) -> list[str]:
 
 
 def _last_in_period(plan: Plan, service: PlannedService) -> bool:
+    """Whether ``service`` is the last one of its year."""
     same = [s for s in plan.services if s.phase == service.phase]
     return same[-1] is service
 
 
 def _service_lines(service: PlannedService, plan: Plan) -> list[str]:
+    """One service: its step and element, flags, summary, placement, reasons, delivery and hand-off."""
     tags = [f"Step {service.step}: {STEP_NAMES[service.step]}", ELEMENT_NAMES[service.element]]
     flags = []
     if service.requested:
@@ -209,6 +213,7 @@ def _service_lines(service: PlannedService, plan: Plan) -> list[str]:
 
 
 def _reason_lines(reasons: tuple[Reason, ...]) -> list[str]:
+    """Each reason as a list item citing its rule and source."""
     return [f"- {_text(r.because)} *({r.rule}; {r.source})*" for r in reasons] or ["- no rule concluded this"]
 
 
