@@ -15,8 +15,12 @@ from click.testing import CliRunner
 from cec_advisor.advisor import Advisor
 from cec_advisor.cli.main import main
 from cec_advisor.errors import UserError
-from cec_advisor.explain.core import apply_changes, parse_setting, walk, what_if, why, why_not
+from cec_advisor.explain.changes import apply_changes, parse_setting
+from cec_advisor.explain.how import walk
 from cec_advisor.explain.text import UNCHANGED
+from cec_advisor.explain.what_if import what_if
+from cec_advisor.explain.why import why
+from cec_advisor.explain.why_not import why_not
 from cec_advisor.io.yamlsource import Locator
 from cec_advisor.model.case import ENTRY_POINTS, INDICATOR_MEANS, case_from_data
 from cec_advisor.model.facts import FACT_SCALES
@@ -439,6 +443,10 @@ def test_dot_output_is_valid_graphviz(advisor: Advisor, tmp_path: Path) -> None:
 
 
 def test_walk_is_the_trace_grouped(advisor: Advisor) -> None:
-    """The walk is the trace regrouped by step, nothing added or dropped."""
+    """The walk is the trace regrouped by step (1 to 5), in firing order, nothing added or dropped."""
     plan = advisor.plan_file(CASES / "riverside-adversarial.yaml")
-    assert sum(len(s.firings) for s in walk(plan)) == len(plan.trace)
+    walked = walk(plan, advisor.rulebase)
+    assert [s.step for s in walked.steps] == [1, 2, 3, 4, 5]
+    for step in walked.steps:
+        assert [f.rule for f in step.firings] == [f.rule for f in plan.trace if f.step == step.step]
+    assert sum(len(s.firings) for s in walked.steps) == len(plan.trace)

@@ -79,7 +79,10 @@ def test_reading_and_rendering_modules_load_no_engine() -> None:
 
 def test_rendering_a_plan_made_elsewhere_loads_no_engine(advisor: Advisor) -> None:
     """A plan and its explanations, made by the engine in another process, render the same without loading durable."""
-    from cec_advisor.explain.core import parse_setting, what_if, why, why_not
+    from cec_advisor.explain.changes import parse_setting
+    from cec_advisor.explain.what_if import what_if
+    from cec_advisor.explain.why import why
+    from cec_advisor.explain.why_not import why_not
 
     case = advisor.load(CASES / "riverside-adversarial.yaml")
     plan = advisor.plan(case)

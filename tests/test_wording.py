@@ -13,8 +13,17 @@ import pytest
 
 from cec_advisor.advisor import Advisor
 from cec_advisor.model.facts import FACT_SCALES
-from cec_advisor.model.scales import UNKNOWN, Scalar, one_of
-from cec_advisor.model.wording import DECISION_LABELS, DECISION_PHRASES, FACT_LABELS, FACT_PHRASES, label, phrase
+from cec_advisor.model.scales import UNKNOWN, Scalar, one_of, yaml_word
+from cec_advisor.model.wording import (
+    DECISION_LABELS,
+    DECISION_PHRASES,
+    FACT_LABELS,
+    FACT_PHRASES,
+    decision_phrase,
+    label,
+    phrase,
+    plain_word,
+)
 from cec_advisor.render.html import render_html
 from cec_advisor.render.markdown import render_markdown
 from cec_advisor.rulebase.model import ELEMENT_DECISION, SERVICE_DECISION, Rule, RuleBase
@@ -312,3 +321,28 @@ def test_each_delivery_modes_coaching_is_said_once(advisor: Advisor, name: str) 
         assert "How CEC delivers" in page
         for text in {t for s in plan.services for t in s.coaching}:
             assert page.count(text) == 1, text
+
+
+def test_a_value_has_two_spellings_each_from_one_owner() -> None:
+    """A value is spelt as YAML writes it (scales.yaml_word: true, far_below) or as a reader reads it (wording:
+    phrase with its table, plain_word without it, yes / no for booleans, "not decided" for no value)."""
+    assert (yaml_word(True), yaml_word("very_accomplished"), yaml_word(3)) == ("true", "very_accomplished", "3")
+    assert (plain_word(True), plain_word(False), plain_word(None)) == ("yes", "no", "not decided")
+    assert plain_word("very_accomplished") == "very accomplished" == phrase("readiness", "very_accomplished")
+    assert (plain_word("support"), phrase("plan_type", "support")) == ("support", "support plan")
+    assert decision_phrase("plan_type", None, True) == "not decided"
+    assert decision_phrase("plan_type", "transformation", False) == "transformation plan, once all three anchors commit"
+    assert decision_phrase("plan_type", "transformation", True) == "transformation plan"
+
+
+VALUE_SPELLINGS = re.compile(r"""["'](true|yes)["'] if """)
+"""A boolean spelt out by hand: ``"true" if value else "false"``, ``"yes" if ... else "no"``."""
+
+
+def test_booleans_are_spelt_out_only_by_the_two_owners() -> None:
+    """Only model/scales.py (YAML's true / false) and model/wording.py (a reader's yes / no) spell a boolean."""
+    package = Path(__file__).resolve().parent.parent / "cec_advisor"
+    spelling = sorted(
+        str(path.relative_to(package)) for path in package.rglob("*.py") if VALUE_SPELLINGS.search(path.read_text())
+    )
+    assert spelling == ["model/scales.py", "model/wording.py"]

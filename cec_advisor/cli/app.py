@@ -213,9 +213,3 @@ def main() -> None:
 
 def emit_json(data: object) -> None:
     echo(json.dumps(data, indent=2, ensure_ascii=False))
-
-
-def word_of(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "none" if value is None else str(value)

@@ -8,14 +8,7 @@ import click
 
 from cec_advisor.advisor import Advisor
 from cec_advisor.cli import colour as colour
-from cec_advisor.cli.app import (
-    echo,
-    emit_json,
-    format_option,
-    main,
-    rules_option,
-    word_of,
-)
+from cec_advisor.cli.app import echo, emit_json, format_option, main, rules_option
 from cec_advisor.render.diagram import build_diagram, to_dot, to_mermaid
 
 
@@ -29,36 +22,19 @@ def explain(case_file: Path, pause: bool, fmt: str, rules_dir: Path | None) -> N
 
     Example: cec-advisor explain cases/board-refuses.yaml --step
     """
-    from cec_advisor.explain.core import firing_data, walk
+    from cec_advisor.explain.how import walk
+    from cec_advisor.explain.text import step_lines, walk_heading
 
     advisor = Advisor(rules_dir)
-    plan = advisor.plan_file(case_file)
-    steps = walk(plan)
+    walked = walk(advisor.plan_file(case_file), advisor.rulebase)
     if fmt == "json":
-        emit_json(
-            {
-                "case": {"id": plan.case_id, "name": plan.case_name},
-                "steps": [
-                    {"step": s.step, "title": s.title, "firings": [firing_data(f, advisor.rulebase) for f in s.firings]}
-                    for s in steps
-                ],
-            }
-        )
+        emit_json(walked.as_dict())
         return
-    echo(f"How the Pathway decided for {plan.case_name} ({plan.case_id})")
-    for walked in steps:
-        echo(f"\nStep {walked.step}: {walked.title}")
-        if not walked.firings:
-            echo("  (no rule of this step applied)")
-        for index, firing in enumerate(walked.firings, 1):
-            data = firing_data(firing, advisor.rulebase)
-            echo(f"  {index}. {data['rule']}: {data['title']} ({data['source']})")
-            facts = ", ".join(f"{k} = {word_of(v)}" for k, v in firing.facts.items()) or "none"
-            echo(f"     facts: {facts}")
-            echo(f"     concluded: {data['concluded']}")
-            echo(f"     because: {data['because']}")
-        if pause and walked.step < 5:
-            click.pause(f"\n-- Enter for Step {walked.step + 1} --")
+    echo(walk_heading(walked))
+    for step in walked.steps:
+        echo("\n".join(step_lines(step)))
+        if pause and step.step < 5:
+            click.pause(f"\n-- Enter for Step {step.step + 1} --")
 
 
 @main.command(name="why")
@@ -74,8 +50,8 @@ def why_command(case_file: Path, service_id: str, fmt: str, rules_dir: Path | No
 
     Example: cec-advisor why cases/riverside-adversarial.yaml instructional-model
     """
-    from cec_advisor.explain.core import why
     from cec_advisor.explain.text import why_lines
+    from cec_advisor.explain.why import why
 
     advisor = Advisor(rules_dir)
     case = advisor.load(case_file)
@@ -106,8 +82,8 @@ def why_not_command(case_file: Path, service_id: str, budget: int, fmt: str, rul
 
     Example: cec-advisor why-not cases/sustained-high-performer.yaml standards-based-curriculum
     """
-    from cec_advisor.explain.core import why_not
     from cec_advisor.explain.text import why_not_lines
+    from cec_advisor.explain.why_not import why_not
 
     advisor = Advisor(rules_dir)
     answer = why_not(advisor, advisor.load(case_file), service_id, budget=budget)
@@ -138,8 +114,9 @@ def what_if_command(case_file: Path, settings: tuple[str, ...], fmt: str, rules_
 
     Example: cec-advisor what-if cases/riverside-adversarial.yaml --set culture.trust=high
     """
-    from cec_advisor.explain.core import parse_setting, what_if
+    from cec_advisor.explain.changes import parse_setting
     from cec_advisor.explain.text import what_if_lines
+    from cec_advisor.explain.what_if import what_if
 
     advisor = Advisor(rules_dir)
     diff, _, _ = what_if(advisor, advisor.load(case_file), [parse_setting(text) for text in settings])

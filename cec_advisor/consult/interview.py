@@ -36,6 +36,8 @@ from cec_advisor.model.case import (
     INDICATORS,
     Case,
     case_from_data,
+    fact_sources,
+    set_path,
     unknown_service,
 )
 from cec_advisor.model.facts import FACT_SCALES
@@ -119,7 +121,7 @@ class Question:
             return "A case with a request must name the service asked for."
         if self.rule is None:
             return "Every case file needs an id, a name and a level."
-        tests = "; ".join(t.describe() for t in fact_tests(self.rule) if self.path in _sources(t.path))
+        tests = "; ".join(t.describe() for t in fact_tests(self.rule) if self.path in fact_sources(t.path))
         return f"Rule {self.rule.id} ({self.rule.title}) needs this: it tests {tests}. Source: {self.rule.source}."
 
 
@@ -145,7 +147,7 @@ class Interview:
             if not self._live(rule):
                 continue
             for test in fact_tests(rule):
-                for source in _sources(test.path):
+                for source in fact_sources(test.path):
                     if source not in self.answers and self._askable(source):
                         return self._question(source, rule)
         return None
@@ -241,7 +243,7 @@ def case_data(answers: dict[str, Any]) -> dict[str, Any]:
             continue
         if path.startswith("focus_on_learning.") and answers.get(ASSESSED) is not True:
             continue
-        _put(data, path, value)
+        set_path(data, path, value)
     return data
 
 
@@ -275,20 +277,6 @@ def partial_problems(data: Any, locator: Locator, service_ids: Iterable[str] = (
         if unknown is not None:
             problems.append(unknown)
     return sorted(problems, key=lambda p: (p.line or 0, p.field or ""))
-
-
-def _sources(path: str) -> tuple[str, ...]:
-    """The questions that settle a fact path (derived facts come from several answers)."""
-    if path.startswith("entry_points."):
-        return (ENTRY,)
-    group = path.removeprefix("focus_on_learning.")
-    if group in INDICATOR_MEANS:
-        return (ASSESSED, *(f"focus_on_learning.{x}" for x in INDICATOR_MEANS[group]))
-    if path.startswith("focus_on_learning.") and path != ASSESSED:
-        return (ASSESSED, path)
-    if path.startswith("request.") and path != REQUESTED:
-        return (REQUESTED, path)
-    return (path,)
 
 
 def options_for(path: str) -> str:
@@ -345,11 +333,3 @@ def _yes_no(answer: str, *, allow_unknown: bool) -> bool:
     if lowered in ("n", "no", "false"):
         return False
     raise ValueError("answer yes or no" + (" (or unknown)" if allow_unknown else ""))
-
-
-def _put(data: dict[str, Any], path: str, value: Any) -> None:
-    *parents, last = path.split(".")
-    target = data
-    for part in parents:
-        target = target.setdefault(part, {})
-    target[last] = value

@@ -1,13 +1,21 @@
-"""The trainers' explanations as text: why, why-not and what-if, as the CLI prints them.
+"""The trainers' explanations as text: explain (the walk), why, why-not and what-if, as the CLI prints them.
 
-The data comes from :mod:`cec_advisor.explain.core`; this module only words it.
+The data comes from :mod:`~cec_advisor.explain.how`, :mod:`~cec_advisor.explain.why`,
+:mod:`~cec_advisor.explain.why_not` and :mod:`~cec_advisor.explain.what_if`; this module only words it.
 Each line is meant to be read aloud: rule ids and fact paths stay as the
 rule files write them, so a trainer can look them up.
 """
 
 from __future__ import annotations
 
-from cec_advisor.explain.core import Blocker, Change, QuestionDiff, WarningDiff, WhatIf, Why, WhyNot
+from collections.abc import Iterator
+
+from cec_advisor.explain.changes import Change
+from cec_advisor.explain.common import NOT_CONCLUDED
+from cec_advisor.explain.how import StepWalk, Walk
+from cec_advisor.explain.what_if import QuestionDiff, WarningDiff, WhatIf
+from cec_advisor.explain.why import ProofNode, Why
+from cec_advisor.explain.why_not import Blocker, WhyNot
 from cec_advisor.model.facts import FACT_SCALES
 from cec_advisor.model.scales import UNKNOWN, yaml_word
 
@@ -30,6 +38,27 @@ def change_words(change: Change) -> str:
     return f"{change.fact} = {yaml_word(change.shown)}"
 
 
+def walk_heading(walked: Walk) -> str:
+    """The first line of the walk: whose Pathway it is."""
+    return f"How the Pathway decided for {walked.case_name} ({walked.case_id})"
+
+
+def step_lines(step: StepWalk) -> list[str]:
+    """One Pathway step of the walk (after a blank line): each firing's rule, facts, conclusion and because."""
+    lines = ["", f"Step {step.step}: {step.title}"]
+    if not step.firings:
+        lines.append("  (no rule of this step applied)")
+    for index, firing in enumerate(step.firings, 1):
+        facts = ", ".join(f"{path} = {yaml_word(value)}" for path, value in firing.facts.items()) or "none"
+        lines += [
+            f"  {index}. {firing.rule}: {firing.title} ({firing.source})",
+            f"     facts: {facts}",
+            f"     concluded: {firing.concluded}",
+            f"     because: {firing.because}",
+        ]
+    return lines
+
+
 def why_lines(answer: Why, case_file: str) -> list[str]:
     """The proof tree, or, for a service not in the plan, that answer and the command that explains it."""
     if not answer.in_plan:
@@ -37,7 +66,18 @@ def why_lines(answer: Why, case_file: str) -> list[str]:
             f"{answer.service} is not in this plan. "
             f"To see why, and what would bring it in: cec-advisor why-not {_shown(case_file)} {answer.service}"
         ]
-    return list(answer.lines())
+    return list(proof_lines(answer.tree))
+
+
+def proof_lines(node: ProofNode, depth: int = 0) -> Iterator[str]:
+    """A proof tree as indented text lines: each claim with its rule (id, title, source), then its because."""
+    pad = "  " * depth
+    rule = f"  [{node.rule}: {node.title}; {node.source}]" if node.rule else ""
+    yield f"{pad}- {node.claim}{rule}"
+    if node.because:
+        yield f"{pad}    {node.because}"
+    for child in node.children:
+        yield from proof_lines(child, depth + 1)
 
 
 def why_not_lines(answer: WhyNot, case_file: str) -> list[str]:
@@ -108,10 +148,11 @@ def what_if_lines(diff: WhatIf) -> list[str]:
 
 def _value(value: object) -> str:
     """A decision's value; a decision no rule concluded is ``not concluded``."""
-    return "not concluded" if value is None else yaml_word(value)
+    return NOT_CONCLUDED if value is None else yaml_word(value)
 
 
 def _question_words(q: QuestionDiff) -> str:
+    """An open question that differs: opened, settled, or what changed in it, with the rules behind it."""
     data = q.as_dict()
     missing_before, missing_after = data["missing_before"], data["missing_after"]
     settle_before, settle_after = ", ".join(data["settle_with_before"]), ", ".join(data["settle_with_after"])
@@ -137,6 +178,7 @@ def _question_words(q: QuestionDiff) -> str:
 
 
 def _warning_lines(w: WarningDiff, mark: str) -> list[str]:
+    """A warning raised, no longer raised, or reworded (with what it said before)."""
     rule = w.rule or "the schedule"
     if w.change == "added":
         return [f"  {mark} warning now raised ({rule}): {w.after}"]

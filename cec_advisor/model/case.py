@@ -184,21 +184,108 @@ class Case(StrictModel):
         return value
 
 
+BLOCK_FACTS: dict[str, str] = {"request": "request.made", "focus_on_learning": "focus_on_learning.assessed"}
+"""The optional case-file blocks whose presence is itself a fact (true when the block is there), by block."""
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set the dotted case-data ``path`` in ``data`` (in place) to ``value``, making each missing block a mapping.
+
+    ``None`` is a value here (written ``null``); :func:`with_changes` and
+    :func:`put_fact` read ``None`` as "remove the key" instead.
+    """
+    block, key = _block_of(data, path)
+    block[key] = value
+
+
 def with_changes(base: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of case data with ``changes`` applied: dotted paths reach into blocks; ``None`` removes a key."""
     data = copy.deepcopy(base)
     for dotted_path, value in changes.items():
-        *parents, last = dotted_path.split(".")
-        target = data
-        for part in parents:
-            if not isinstance(target.get(part), dict):
-                target[part] = {}
-            target = target[part]
-        if value is None:
-            target.pop(last, None)
-        else:
-            target[last] = copy.deepcopy(value)
+        _write(data, dotted_path, copy.deepcopy(value))
     return data
+
+
+def fact_edit(data: Mapping[str, Any], fact: str, value: Any, *, service: str) -> tuple[str, Any]:
+    """The one edit of case data that gives the fact path ``fact`` the value ``value``: where, and what to put there.
+
+    Returns a dotted case-data path and its new value (``None``: remove it).
+    A derived fact (:mod:`cec_advisor.model.facts`) is written where it comes
+    from: a mean of indicators sets each indicator it averages, an
+    ``entry_points.*`` flag edits the ``entry_points`` list, and a block fact
+    (:data:`BLOCK_FACTS`) adds or removes its block. A fact of an optional block
+    the data does not have brings the block; a new ``request`` block names
+    ``service`` (the case format requires one).
+    """
+    block, _, rest = fact.partition(".")
+    if fact == BLOCK_FACTS.get(block):
+        present = data.get(block)
+        if value is False:
+            return block, None
+        return block, present if isinstance(present, dict) else _new_block(block, service)
+    if block == "focus_on_learning" and rest in INDICATOR_MEANS:
+        return block, {**_mapping(data.get(block)), **dict.fromkeys(INDICATOR_MEANS[rest], value)}
+    if block == "entry_points":
+        points = [point for point in data.get(block) or () if point != rest]
+        return block, [*points, rest] if value is True else points
+    if block in BLOCK_FACTS and not isinstance(data.get(block), dict):
+        made = _new_block(block, service)
+        set_path(made, rest, value)
+        return block, made
+    return fact, value
+
+
+def put_fact(data: dict[str, Any], fact: str, value: Any, *, service: str) -> None:
+    """Give the fact path ``fact`` the value ``value`` in case data (in place), by :func:`fact_edit`."""
+    _write(data, *fact_edit(data, fact, value, service=service))
+
+
+def fact_sources(fact: str) -> tuple[str, ...]:
+    """The case-data keys the fact path ``fact`` comes from (the reverse of :func:`fact_edit`).
+
+    A block's presence counts as its fact (:data:`BLOCK_FACTS`): a mean of
+    indicators comes from ``focus_on_learning.assessed`` and each indicator it
+    averages, ``request.deadline_months`` from ``request.made`` and itself, an
+    ``entry_points.*`` flag from ``entry_points``; any other fact from itself.
+    """
+    block, _, rest = fact.partition(".")
+    if block == "entry_points":
+        return (block,)
+    if block == "focus_on_learning" and rest in INDICATOR_MEANS:
+        return (BLOCK_FACTS[block], *(f"{block}.{letter}" for letter in INDICATOR_MEANS[rest]))
+    if block in BLOCK_FACTS and rest and fact != BLOCK_FACTS[block]:
+        return (BLOCK_FACTS[block], fact)
+    return (fact,)
+
+
+def _block_of(data: dict[str, Any], path: str) -> tuple[dict[str, Any], str]:
+    """The mapping that holds the last key of ``path``, and that key; missing or non-mapping blocks become ``{}``."""
+    *blocks, key = path.split(".")
+    target = data
+    for block in blocks:
+        if not isinstance(target.get(block), dict):
+            target[block] = {}
+        target = target[block]
+    return target, key
+
+
+def _write(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``path`` to ``value`` in ``data``, or remove it when ``value`` is ``None``."""
+    if value is None:
+        block, key = _block_of(data, path)
+        block.pop(key, None)
+    else:
+        set_path(data, path, value)
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """A copy of ``value`` when it is a mapping (a block), else an empty one."""
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _new_block(block: str, service: str) -> dict[str, Any]:
+    """An optional block as it is first written: a request names ``service``; an assessment is empty."""
+    return {"service": service} if block == "request" else {}
 
 
 def load_case(path: Path, service_ids: Iterable[str] = (), *, display: str | None = None) -> Case:

@@ -10,29 +10,32 @@ module is the one table that turns the first into the second:
   ``rules/decisions.yaml``, plus ``service`` and ``element``), ``unknown``
   and booleans included; rule ``because`` and ``warn`` texts are filled with
   these phrases (:func:`cec_advisor.rulebase.model.fill_placeholders`);
+- :func:`decision_phrase` is :func:`phrase` for a key decision in a plan's
+  summary (a decision no rule concluded is "not decided"; K2's wording);
+- :func:`plain_word` reads a value without its table ("yes", "very
+  accomplished"), for a diagram's short boxes;
 - :func:`label` names a fact path or decision as a noun phrase ("whether the
   union will commit", "the emphasis"), for the sentences that say what is
-  still open (:func:`open_question_sentences`).
+  still open (:mod:`cec_advisor.render.sentences`).
 
 Values the table does not know (a decision of a private rule base) fall back to
-their own words with ``_`` read as a space.
+their own words with ``_`` read as a space. The other spelling of a value, as
+YAML writes it (``true``, ``far_below``) for rule files, case files, ``--set``
+and the trainers' tools, is :func:`cec_advisor.model.scales.yaml_word`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from cec_advisor.model.case import ENTRY_POINTS, INDICATOR_MEANS
 from cec_advisor.model.scales import UNKNOWN, Scalar, same_value, yaml_word
 
-if TYPE_CHECKING:
-    from cec_advisor.plan.build import Plan
-
 NOT_KNOWN = "not yet known"
 NOT_ASSESSED = "not yet assessed"
 NOT_RATED = "not yet rated"
+NOT_DECIDED = "not decided"
+"""A decision no rule concluded, in a plan's summary and diagram."""
 
 INDICATOR_NAMES = {
     "A": "establishing the curriculum",
@@ -299,6 +302,7 @@ ELEMENT_NAMES = {
 
 
 def _number(value: float) -> str:
+    """A number rounded to two places, without trailing zeros."""
     return f"{round(value, 2):g}"
 
 
@@ -327,6 +331,7 @@ def phrase(path: str, value: Scalar, services: Mapping[str, str] | None = None) 
 
 
 def _number_phrase(path: str, value: float) -> str:
+    """A number in words for its fact: an indicator's rating, a mean, months, services at a time."""
     letter = path.removeprefix("focus_on_learning.")
     if letter in INDICATOR_NAMES and value in INDICATOR_RATINGS:
         return f"rated {_number(value)} of 4 ({INDICATOR_RATINGS[int(value)]})"
@@ -337,6 +342,31 @@ def _number_phrase(path: str, value: float) -> str:
     if path == "context.capacity":
         return f"{_number(value)} service{'s' if value != 1 else ''} at a time"
     return _number(value)
+
+
+def plain_word(value: Scalar | None) -> str:
+    """A value in plain words without its phrase table (a diagram's box): ``None`` is "not decided", booleans
+    are yes / no, and ``_`` is read as a space. :func:`phrase` is the fuller reading of a known fact or decision."""
+    if value is None:
+        return NOT_DECIDED
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value).replace("_", " ")
+
+
+def decision_phrase(decision: str, value: Scalar | None, transformation_possible: Scalar | None) -> str:
+    """A key decision as a plan's summary shows it (:func:`phrase`), never contradicting another (K2).
+
+    With an anchor refusing, "transformational change possible" reads "not yet",
+    and a transformation plan type says it waits for the anchors, so the page
+    never shows "possible: no" beside a bare "transformation plan".
+    """
+    if value is None:
+        return NOT_DECIDED
+    shown = phrase(decision, value)
+    if decision == "plan_type" and value == "transformation" and transformation_possible is False:
+        return f"{shown}, once all three anchors commit"
+    return shown
 
 
 def label(path: str) -> str:
@@ -353,83 +383,3 @@ def join_words(items: Sequence[str], conjunction: str = "and") -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
-
-
-def _subjects(paths: Sequence[str]) -> tuple[str, bool]:
-    """The unknown facts as one subject, and whether it is plural; indicator ratings are named together."""
-    letters = [p.removeprefix("focus_on_learning.") for p in paths]
-    rated = [x for x in letters if x in INDICATOR_NAMES]
-    parts = [label(p) for p in paths if p.removeprefix("focus_on_learning.") not in INDICATOR_NAMES]
-    if len(rated) == 1:
-        parts.append(label(f"focus_on_learning.{rated[0]}"))
-    elif rated:
-        named = join_words([f"{x} ({INDICATOR_NAMES[x]})" for x in rated])
-        parts.append(f"the ratings of indicators {named}")
-    return join_words(parts), len(parts) > 1 or len(rated) > 1
-
-
-@dataclass(frozen=True)
-class OpenSentence:
-    """One open question in words: what is not known, what settles it, what it keeps open, the rules behind it."""
-
-    text: str
-    rules: tuple[str, ...]
-
-
-def open_question_sentences(plan: Plan) -> list[OpenSentence]:
-    """The plan's open questions as sentences, one per set of unknown facts that keep the same decisions open.
-
-    "Whether the union will commit is not yet known; service 2, Three-anchor
-    commitment conversations ("agree to agree"), will settle it (this keeps
-    open: the collaborative commitment and the emphasis)."
-    """
-    per_fact: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
-    for question in plan.undetermined:
-        for path in question.missing:
-            decisions, rules = per_fact.setdefault((path, question.settle_with), ([], []))
-            decisions += [question.decision] if question.decision not in decisions else []
-            rules += [r for r in question.rules if r not in rules]
-    groups: dict[tuple[str, tuple[str, ...]], tuple[list[str], list[str]]] = {}
-    for (path, settle_with), (decisions, rules) in per_fact.items():
-        paths, cited = groups.setdefault((settle_with, tuple(decisions)), ([], []))
-        paths.append(path)
-        cited += [r for r in rules if r not in cited]
-    sentences = []
-    for (settle_with, kept_open), (paths, cited) in groups.items():
-        subject, plural = _subjects(paths)
-        service = plan.service(settle_with)
-        settler = f"service {service.order}, {service.name}," if service else phrase("service", settle_with)
-        kept = join_words([label(d) for d in kept_open])
-        text = (
-            f"{subject[:1].upper()}{subject[1:]} {'are' if plural else 'is'} not yet known; {settler} will settle "
-            f"{'them' if plural else 'it'} (this keeps open: {kept})."
-        )
-        sentences.append(OpenSentence(text, tuple(cited)))
-    return sentences
-
-
-def delivery_modes(plan: Plan) -> list[tuple[str, str]]:
-    """Each delivery mode the plan's services use, in first-use order, with the coaching that follows it."""
-    modes: dict[str, str] = {}
-    for service in plan.services:
-        coaching = service.coaching or ("",) * len(service.delivery)
-        for mode, text in zip(service.delivery, coaching, strict=False):
-            modes.setdefault(mode, text)
-    order = ("training", "facilitating", "networking", "mentoring")
-    return sorted(modes.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
-
-
-def delivery_intro(plan: Plan) -> str:
-    """The sentence that introduces the delivery modes (and, in the coaching model, the coaching after each)."""
-    if plan.coaching_model:
-        return (
-            "Each service below is delivered in one or more of these ways. After each, CEC coaches the people who "
-            "lead the work, until local people can carry it on without CEC:"
-        )
-    return "Each service below is delivered in one or more of these ways:"
-
-
-def service_names(plan: Plan, service_ids: Sequence[str]) -> str:
-    """Planned services by name, separated by semicolons (a name may hold commas)."""
-    found = (plan.service(s) for s in service_ids)
-    return "; ".join(s.name for s in found if s is not None)

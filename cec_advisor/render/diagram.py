@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from html import escape
 
 from cec_advisor.model.scales import same_value
+from cec_advisor.model.wording import plain_word
 from cec_advisor.plan.build import Plan
-from cec_advisor.render.labels import show_value
 
 COLUMNS = (
     ("commitment", 1, "Commitment"),
@@ -69,7 +69,7 @@ def build_diagram(plan: Plan) -> PathDiagram:
         nodes = tuple(
             Node(
                 f"{decision}_{_slug(value)}",
-                f"{title}: {show_value(value)}",
+                f"{title}: {plain_word(value)}",
                 step,
                 same_value(value, taken_value),
             )
@@ -84,7 +84,7 @@ def build_diagram(plan: Plan) -> PathDiagram:
     support = [s for s in plan.services if s.step == 5]
     teams = f"{len(structures)} structure service{'s' if len(structures) != 1 else ''}" if structures else "none needed"
     step4 = Node("structures", f"Structures: {teams}", 4, bool(structures))
-    needs = ", ".join(plan.greatest_areas_of_need) or "no area of need"
+    needs = ", ".join(plain_word(need) for need in plan.greatest_areas_of_need) or "no area of need"
     step5 = Node("support", f"Targeted support: {len(support)} services ({needs})", 5, bool(support))
     columns += [("Structures", (step4,)), ("Targeted support", (step5,))]
     structure_rules = tuple(dict.fromkeys(r.rule for s in structures for r in s.reasons))

@@ -9,17 +9,11 @@ from __future__ import annotations
 
 from html import escape
 
-from cec_advisor.model.wording import (
-    delivery_intro,
-    delivery_modes,
-    join_words,
-    open_question_sentences,
-    phrase,
-    service_names,
-)
+from cec_advisor.model.wording import decision_phrase, join_words, phrase
 from cec_advisor.plan.build import Plan, PlannedService, Reason
 from cec_advisor.render.diagram import build_diagram, to_svg, wrap_text
-from cec_advisor.render.labels import ELEMENT_NAMES, STEP_NAMES, show_decision, summary_decisions
+from cec_advisor.render.labels import ELEMENT_NAMES, STEP_NAMES, summary_decisions
+from cec_advisor.render.sentences import delivery_intro, delivery_modes, open_question_sentences, service_names
 
 STEP_COLOURS = {1: "#7b3f98", 2: "#2e6fb7", 3: "#2a8c82", 4: "#d08a1f", 5: "#3c8d3a"}
 _CSS = """
@@ -93,14 +87,14 @@ def _alerts(plan: Plan) -> list[str]:
 def _decisions(plan: Plan) -> list[str]:
     parts = ['<h2 id="decisions">Decisions</h2>', '<div class="cards">']
     for outcome, label in summary_decisions(plan):
-        shown = show_decision(outcome.decision, outcome.value, plan.value("transformation_possible"))
+        shown = decision_phrase(outcome.decision, outcome.value, plan.value("transformation_possible"))
         parts.append(f'<div class="card"><small>{_e(label)}</small><b>{_e(shown)}</b></div>')
     needs = ", ".join(phrase("need", n) for n in plan.greatest_areas_of_need) or "none identified"
     parts.append(f'<div class="card"><small>Greatest areas of need</small><b>{_e(needs)}</b></div>')
     assumed = " (assumed)" if plan.capacity_assumed else ""
     parts.append(f'<div class="card"><small>Services at once</small><b>{plan.capacity}{assumed}</b></div></div>')
     for outcome, label in summary_decisions(plan):
-        shown = show_decision(outcome.decision, outcome.value, plan.value("transformation_possible"))
+        shown = decision_phrase(outcome.decision, outcome.value, plan.value("transformation_possible"))
         parts.append(f"<h3>{_e(label)}: {_e(shown)}</h3>")
         parts.append(_reasons(outcome.reasons))
     return parts

@@ -6,7 +6,7 @@ from typing import Any
 
 import orjson
 
-from cec_advisor.plan.build import PLAN_FORMAT, Plan, Reason
+from cec_advisor.plan.build import PLAN_FORMAT, Plan, PlannedService, Reason
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
@@ -20,29 +20,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     data["weakest_indicators"] = list(plan.weakest_indicators)
     data["capacity"] = {"concurrent_services": plan.capacity, "assumed": plan.capacity_assumed}
     data["timeline"] = {"period": "school year", "horizon": plan.horizon, "milestone_phase": plan.milestone_phase}
-    data["services"] = [
-        {
-            "order": s.order,
-            "id": s.id,
-            "name": s.name,
-            "step": s.step,
-            "element": s.element,
-            "phase": s.phase,
-            "delivery": list(s.delivery),
-            "requested": s.requested,
-            "deferred": s.deferred,
-            "after": list(s.after),
-            "hands_over_to": list(s.hands_over_to),
-            "urgency": s.urgency,
-            "placement": s.placement,
-            "first_round_phase": s.first_round_phase,
-            "handoff": s.handoff,
-            "owner": s.owner,
-            "coaching": list(s.coaching),
-            "reasons": [_reason(r) for r in s.reasons],
-        }
-        for s in plan.services
-    ]
+    data["services"] = [_service(s) for s in plan.services]
     data["decisions"] = {
         d.decision: {"value": d.value, "title": d.title, "reasons": [_reason(r) for r in d.reasons]}
         for d in plan.decisions
@@ -73,7 +51,32 @@ def _top_level_decisions(plan: Plan) -> dict[str, Any]:
     return fields
 
 
+def _service(service: PlannedService) -> dict[str, Any]:
+    """One planned service, keys in contract order."""
+    return {
+        "order": service.order,
+        "id": service.id,
+        "name": service.name,
+        "step": service.step,
+        "element": service.element,
+        "phase": service.phase,
+        "delivery": list(service.delivery),
+        "requested": service.requested,
+        "deferred": service.deferred,
+        "after": list(service.after),
+        "hands_over_to": list(service.hands_over_to),
+        "urgency": service.urgency,
+        "placement": service.placement,
+        "first_round_phase": service.first_round_phase,
+        "handoff": service.handoff,
+        "owner": service.owner,
+        "coaching": list(service.coaching),
+        "reasons": [_reason(r) for r in service.reasons],
+    }
+
+
 def _reason(reason: Reason) -> dict[str, Any]:
+    """One reason, keys in contract order."""
     return {"rule": reason.rule, "because": reason.because, "facts": dict(reason.facts), "source": reason.source}
 
 

@@ -10,17 +10,11 @@ wants to check. Every sentence about *why* comes from a rule's ``because``
 
 from __future__ import annotations
 
-from cec_advisor.model.wording import (
-    delivery_intro,
-    delivery_modes,
-    join_words,
-    open_question_sentences,
-    phrase,
-    service_names,
-)
+from cec_advisor.model.wording import decision_phrase, join_words, phrase
 from cec_advisor.plan.build import Plan, PlannedService, Reason
 from cec_advisor.render.diagram import build_diagram, to_mermaid
-from cec_advisor.render.labels import ELEMENT_NAMES, STEP_NAMES, show_decision, summary_decisions
+from cec_advisor.render.labels import ELEMENT_NAMES, STEP_NAMES, summary_decisions
+from cec_advisor.render.sentences import delivery_intro, delivery_modes, open_question_sentences, service_names
 
 
 def render_markdown(plan: Plan, *, trace: bool = False) -> str:
@@ -30,32 +24,9 @@ def render_markdown(plan: Plan, *, trace: bool = False) -> str:
         f"Prepared with CEC Advisor for {_text(plan.case_name)}, following CEC's Collaborative Pathway to "
         f"Continuous Improvement. Case reference: `{plan.case_id}`."
     )
-    lines += ["", "## At a glance", "", "| Decision | Result | Why |", "|---|---|---|"]
-    for outcome, label in summary_decisions(plan):
-        why = outcome.reasons[0].because if outcome.reasons else "no rule concluded this"
-        shown = show_decision(outcome.decision, outcome.value, plan.value("transformation_possible"))
-        lines.append(f"| {label} | **{shown}** | {_text(why)} |")
-    needs = ", ".join(phrase("need", n) for n in plan.greatest_areas_of_need) or "none identified"
-    lines.append(f"| Greatest areas of need | **{needs}** | weakest first, from the Appendix C indicator groups |")
-    capacity = f"{plan.capacity} at a time" + (" (assumed)" if plan.capacity_assumed else "")
-    lines.append(f"| Services at once | **{capacity}** | no school year starts more new services than this |")
-    lines.append("")
-    if plan.warnings:
-        lines += ["## Warnings", ""]
-        for warning in plan.warnings:
-            cited = f" *({warning.rule})*" if warning.rule else ""
-            lines += [f"> **Warning:** {_text(warning.message)}{cited}", ""]
-    if plan.undetermined:
-        lines += ["## Open questions", ""]
-        for question in open_question_sentences(plan):
-            lines.append(f"- {_text(question.text)} *({', '.join(question.rules)})*")
-        lines.append("")
-    lines += ["## Why these decisions", ""]
-    for outcome, label in summary_decisions(plan):
-        shown = show_decision(outcome.decision, outcome.value, plan.value("transformation_possible"))
-        lines.append(f"**{label}: {shown}**")
-        lines += _reason_lines(outcome.reasons)
-        lines.append("")
+    lines += _glance_section(plan)
+    lines += _alert_sections(plan)
+    lines += _why_section(plan)
     lines += [
         "## The path through the Pathway",
         "",
@@ -68,24 +39,78 @@ def render_markdown(plan: Plan, *, trace: bool = False) -> str:
     ]
     lines += _delivery_section(plan)
     lines += _services_section(plan)
-    lines += ["## Framework for Change", ""]
+    lines += _elements_section(plan)
+    if trace:
+        lines += _trace_appendix(plan)
+    return "\n".join(lines)
+
+
+def _glance_section(plan: Plan) -> list[str]:
+    """The key decisions in a table, each with the first reason, then the areas of need and the capacity."""
+    lines = ["", "## At a glance", "", "| Decision | Result | Why |", "|---|---|---|"]
+    for outcome, label in summary_decisions(plan):
+        why = outcome.reasons[0].because if outcome.reasons else "no rule concluded this"
+        shown = decision_phrase(outcome.decision, outcome.value, plan.value("transformation_possible"))
+        lines.append(f"| {label} | **{shown}** | {_text(why)} |")
+    needs = ", ".join(phrase("need", n) for n in plan.greatest_areas_of_need) or "none identified"
+    lines.append(f"| Greatest areas of need | **{needs}** | weakest first, from the Appendix C indicator groups |")
+    capacity = f"{plan.capacity} at a time" + (" (assumed)" if plan.capacity_assumed else "")
+    lines.append(f"| Services at once | **{capacity}** | no school year starts more new services than this |")
+    lines.append("")
+    return lines
+
+
+def _alert_sections(plan: Plan) -> list[str]:
+    """The warnings, then the open questions as sentences, each section only when there is something in it."""
+    lines = []
+    if plan.warnings:
+        lines += ["## Warnings", ""]
+        for warning in plan.warnings:
+            cited = f" *({warning.rule})*" if warning.rule else ""
+            lines += [f"> **Warning:** {_text(warning.message)}{cited}", ""]
+    if plan.undetermined:
+        lines += ["## Open questions", ""]
+        for question in open_question_sentences(plan):
+            lines.append(f"- {_text(question.text)} *({', '.join(question.rules)})*")
+        lines.append("")
+    return lines
+
+
+def _why_section(plan: Plan) -> list[str]:
+    """Each key decision with every reason behind it."""
+    lines = ["## Why these decisions", ""]
+    for outcome, label in summary_decisions(plan):
+        shown = decision_phrase(outcome.decision, outcome.value, plan.value("transformation_possible"))
+        lines.append(f"**{label}: {shown}**")
+        lines += _reason_lines(outcome.reasons)
+        lines.append("")
+    return lines
+
+
+def _elements_section(plan: Plan) -> list[str]:
+    """How many services serve each element of the Framework for Change (an element none serves is bold)."""
+    lines = ["## Framework for Change", ""]
     for element, name in ELEMENT_NAMES.items():
         count = sum(1 for s in plan.services if s.element == element and not s.diagnostic)
         lines.append(
             f"- {name}: {count} service{'s' if count != 1 else ''}" if count else f"- {name}: **not addressed**"
         )
     lines.append("")
-    if trace:
-        lines += [
-            "## Appendix: how the advisor decided",
-            "",
-            "Each line is one rule firing, in the order the engine fired them.",
-            "",
-        ]
-        for index, firing in enumerate(plan.trace, 1):
-            lines.append(f"{index}. `{firing.rule}` (Step {firing.step}): {_text('; '.join(firing.concluded))}")
-        lines.append("")
-    return "\n".join(lines)
+    return lines
+
+
+def _trace_appendix(plan: Plan) -> list[str]:
+    """Every rule firing, in firing order, with what it concluded."""
+    lines = [
+        "## Appendix: how the advisor decided",
+        "",
+        "Each line is one rule firing, in the order the engine fired them.",
+        "",
+    ]
+    for index, firing in enumerate(plan.trace, 1):
+        lines.append(f"{index}. `{firing.rule}` (Step {firing.step}): {_text('; '.join(firing.concluded))}")
+    lines.append("")
+    return lines
 
 
 def _delivery_section(plan: Plan) -> list[str]:
@@ -102,6 +127,7 @@ def _delivery_section(plan: Plan) -> list[str]:
 
 
 def _services_section(plan: Plan) -> list[str]:
+    """The services year by year (later work last), with the first rounds and the milestone where they fall."""
     lines = ["## The plan, year by year", ""]
     lines.append(
         f"The plan covers {plan.horizon} school year{'s' if plan.horizon != 1 else ''}. Each year starts at most "
@@ -133,6 +159,7 @@ def _services_section(plan: Plan) -> list[str]:
 
 
 def _first_rounds(plan: Plan) -> list[str]:
+    """The first rounds of requested services that year 1 starts ahead of their foundations."""
     lines = []
     for service in plan.services:
         if service.first_round_phase == 1:
@@ -146,11 +173,13 @@ def _first_rounds(plan: Plan) -> list[str]:
 
 
 def _last_in_period(plan: Plan, service: PlannedService) -> bool:
+    """Whether ``service`` is the last one of its year."""
     same = [s for s in plan.services if s.phase == service.phase]
     return same[-1] is service
 
 
 def _service_lines(service: PlannedService, plan: Plan) -> list[str]:
+    """One service: its step and element, flags, summary, placement, reasons, delivery and hand-off."""
     tags = [f"Step {service.step}: {STEP_NAMES[service.step]}", ELEMENT_NAMES[service.element]]
     flags = []
     if service.requested:
@@ -182,6 +211,7 @@ def _service_lines(service: PlannedService, plan: Plan) -> list[str]:
 
 
 def _reason_lines(reasons: tuple[Reason, ...]) -> list[str]:
+    """Each reason as a list item citing its rule and source."""
     return [f"- {_text(r.because)} *({r.rule}; {r.source})*" for r in reasons] or ["- no rule concluded this"]
 
 

@@ -9,7 +9,7 @@ from cec_advisor.errors import RuleFileError
 from cec_advisor.io.validation import suggest, validate_model
 from cec_advisor.io.yamlsource import PathKey, YamlDocument
 from cec_advisor.model.facts import FACT_SCALES
-from cec_advisor.model.scales import UNKNOWN, Scalar, one_of
+from cec_advisor.model.scales import UNKNOWN, Scalar, one_of, yaml_word
 from cec_advisor.rulebase.catalogue import ELEMENTS, Catalogue
 from cec_advisor.rulebase.files import (
     RuleFileModel,
@@ -143,7 +143,7 @@ class RuleChecker:
                 or item not in allowed
                 or isinstance(item, bool) != any(isinstance(a, bool) and a == item for a in allowed)
             ):
-                shown = " | ".join(str(a).lower() if isinstance(a, bool) else str(a) for a in allowed)
+                shown = " | ".join(yaml_word(a) for a in allowed)
                 if decision == SERVICE_DECISION:
                     shown = f"a service id{suggest(str(item), [str(a) for a in allowed])}"
                 raise self.fail(

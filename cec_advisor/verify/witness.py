@@ -22,7 +22,7 @@ from typing import Any
 
 from cec_advisor.errors import CaseFileError
 from cec_advisor.io.yamlsource import Locator
-from cec_advisor.model.case import INDICATOR_MEANS, Case, case_from_data
+from cec_advisor.model.case import INDICATOR_MEANS, Case, case_from_data, put_fact
 from cec_advisor.model.facts import FACT_SCALES, Facts, case_facts
 from cec_advisor.model.scales import UNKNOWN
 from cec_advisor.rulebase.model import FactTest
@@ -87,35 +87,8 @@ def build_case(assignment: dict[str, Any], base: dict[str, Any] | None = None) -
 
 
 def _assign(data: dict[str, Any], path: str, value: Any) -> None:
-    group = path.removeprefix("focus_on_learning.")
-    if path == "focus_on_learning.assessed":
-        if value is False:
-            data.pop("focus_on_learning", None)
-        else:
-            data.setdefault("focus_on_learning", {})
-        return
-    if group in INDICATOR_MEANS:
-        block = data.setdefault("focus_on_learning", {})
-        block.update(dict.fromkeys(INDICATOR_MEANS[group], value))
-        return
-    if path.startswith("entry_points."):
-        point = path.removeprefix("entry_points.")
-        points = [p for p in data.get("entry_points", []) if p != point]
-        data["entry_points"] = [*points, point] if value is True else points
-        return
-    if path == "request.made":
-        if value is False:
-            data.pop("request", None)
-        else:
-            data.setdefault("request", {"service": "data-use"})
-        return
-    if path.startswith("request."):
-        data.setdefault("request", {"service": "data-use"})
-    *parents, last = path.split(".")
-    target = data
-    for part in parents:
-        target = target.setdefault(part, {})
-    target[last] = value
+    """Give the fact ``path`` the value ``value`` in case data; a request made for it asks for ``data-use``."""
+    put_fact(data, path, value, service="data-use")
 
 
 def satisfied(facts: Facts, condition: FactCondition) -> bool:
