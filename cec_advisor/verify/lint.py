@@ -11,7 +11,7 @@ Codes:
 - CEC106 prerequisite cycle in the service catalogue
 - CEC107 unknown key
 - CEC201 service that no rule can recommend
-- CEC202 salience tie: rules with equal salience that can fire together and conclude a single-valued
+- CEC202 tier tie: rules of the same tier that can fire together and conclude a single-valued
   decision differently (which one the trace shows first depends on file order)
 - CEC203 condition that can never be true given the scales (or a decision value no rule concludes)
 - CEC204 rule subsumed by another (whenever it fires the other fires, concluding at least as much)
@@ -284,8 +284,8 @@ def conflicts(advisor: Advisor, rulebase: RuleBase) -> list[Finding]:
             continue
         for assignment, case, _ in itertools.islice(witnesses([_condition(first), _condition(second)]), 25):
             if _both_fire(advisor, case, first.id, second.id):
-                code = "CEC202" if first.salience == second.salience else "CEC205"
-                what = "with equal salience " if code == "CEC202" else ""
+                code = "CEC202" if first.tier == second.tier else "CEC205"
+                what = f"in the same tier ({first.tier.id}) " if code == "CEC202" else ""
                 findings.append(
                     Finding(
                         code,
