@@ -37,7 +37,7 @@ _OPERATORS = {"lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
 _SYMBOLS = {_OPERATORS[op]: symbol for op, symbol in COMPARISON_SYMBOLS.items()}
 
 MAX_LINKS_PER_TEST = 32
-"""Most lists of alternatives (``[a, b]``, ``any``) and ``unknown`` tests that may hang on one shared test.
+"""Most lists of alternatives (``[a, b]``, ``any of``) and ``unknown`` tests that may hang on one shared test.
 
 When a fact passes a test, durable-rules 2.0.28 pushes every such link of the
 test at once onto a match stack of 64 entries (``MAX_STACK_SIZE``, events.c)

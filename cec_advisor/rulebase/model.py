@@ -36,10 +36,10 @@ a huge rule base in about a second instead of minutes into ``lint``.
 
 @dataclass(frozen=True)
 class FactTest:
-    """A test of one case fact: ``op`` is ``in`` (any of ``values``) or a comparison."""
+    """A test of one case fact: ``op`` is ``in`` (any of ``values``) or a comparison (``lt`` for ``below``, ...)."""
 
     path: str
-    op: Literal["in", "lt", "lte", "gt", "gte"]
+    op: Literal["in"] | Comparison
     values: tuple[Scalar, ...]
 
     def describe(self) -> str:
@@ -60,7 +60,7 @@ class DecisionTest:
 
 @dataclass(frozen=True)
 class Condition:
-    """A rule's parsed ``when``: all fact tests, each any-group, and all decision tests hold."""
+    """A rule's parsed ``when``: all fact tests, every ``any of`` group and every decision test hold."""
 
     facts: tuple[FactTest, ...]
     any_groups: tuple[tuple[tuple[FactTest, ...], ...], ...]
