@@ -49,7 +49,7 @@ def scaled_rules(factor: int, target: Path) -> Path:
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(ROOT / "rules", target)
     for path in sorted(target.glob("*.yaml")):
-        if path.name in ("decisions.yaml", "services.yaml"):
+        if path.name in ("decisions.yaml", "services.yaml", "tiers.yaml"):
             continue
         head, body = path.read_text().split("\nrules:\n", 1)
         for n in range(2, factor + 1):

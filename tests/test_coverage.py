@@ -17,14 +17,14 @@ from .conftest import CASES
 
 DEAD_RULE = """
   - id: K9-test-dead-rule
-    k: [K9]
     title: A rule no case can reach
     rationale: Test fixture.
     source: "002 Step 3"
     because: Test fixture.
+    tier: services
     when:
-      culture.trust: low
-      emphasis: achievement
+      - culture.trust: low
+      - emphasis: achievement
     then:
       recommend: [data-use]
 """

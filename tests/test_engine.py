@@ -91,13 +91,13 @@ def test_conflicting_rules_are_refused(rules_copy: Path) -> None:
     text = path.read_text()
     extra = """
   - id: K9-test-conflicting-rule
-    k: [K9]
     title: A deliberately conflicting rule
     rationale: Test fixture.
     source: "002 Step 3"
     because: Test fixture.
+    tier: services
     when:
-      culture.trust: low
+      - culture.trust: low
     then:
       conclude: {emphasis: achievement}
 """

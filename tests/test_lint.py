@@ -22,12 +22,11 @@ from .conftest import CASES, ROOT, RULE_CASES, RULES
 
 EXTRA_RULE = """
   - id: {id}
-    k: [K9]
     title: A fixture rule
     rationale: Test fixture.
     source: "002 Step 3"
     because: Test fixture.
-    salience: {salience}
+    tier: {tier}
     when:
 {when}
     then:
@@ -48,12 +47,10 @@ UNUSED_SERVICE = """
 """
 
 
-def _add_rule(rules: Path, rule_id: str, when: str, then: str, salience: int = 60) -> None:
+def _add_rule(rules: Path, rule_id: str, when: str, then: str, tier: str = "direction") -> None:
     path = rules / "step3-direction.yaml"
     indent = lambda text: "\n".join("      " + line for line in text.strip().splitlines())  # noqa: E731
-    path.write_text(
-        path.read_text() + EXTRA_RULE.format(id=rule_id, when=indent(when), then=indent(then), salience=salience)
-    )
+    path.write_text(path.read_text() + EXTRA_RULE.format(id=rule_id, when=indent(when), then=indent(then), tier=tier))
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -154,17 +151,17 @@ def test_cec201_unused_service(rules_copy: Path) -> None:
     assert "board-retreat is never recommended" in _only(rules_copy, "CEC201")[0].message
 
 
-def test_cec202_salience_tie(rules_copy: Path) -> None:
-    """Two rules with equal salience concluding emphasis differently on the same facts, with a witness."""
-    _add_rule(rules_copy, "K9-test-tie", "culture.trust: low", "conclude: {emphasis: achievement}")
+def test_cec202_tier_tie(rules_copy: Path) -> None:
+    """Two rules of one tier concluding emphasis differently on the same facts, with a witness."""
+    _add_rule(rules_copy, "K9-test-tie", "- culture.trust: low", "conclude: {emphasis: achievement}")
     finding = _only(rules_copy, "CEC202")[0]
-    assert "K9-culture-low-trust and K9-test-tie with equal salience" in finding.message
+    assert "K9-culture-low-trust and K9-test-tie in the same tier (direction)" in finding.message
     assert finding.witness == {"culture.trust": "low"}
 
 
 def test_cec203_never_true(rules_copy: Path) -> None:
     """A condition no valid case can meet (a group mean below 1)."""
-    _add_rule(rules_copy, "K9-test-never", "focus_on_learning.curriculum: {lt: 1}", "recommend: [data-use]")
+    _add_rule(rules_copy, "K9-test-never", "- focus_on_learning.curriculum: {below: 1}", "recommend: [data-use]")
     finding = _only(rules_copy, "CEC203")[0]
     assert "K9-test-never can never fire" in finding.message and finding.witness is None
 
@@ -172,7 +169,7 @@ def test_cec203_never_true(rules_copy: Path) -> None:
 def test_cec204_subsumed(rules_copy: Path) -> None:
     """A narrower copy of a rule that concludes nothing more, with a witness where both fire."""
     _add_rule(
-        rules_copy, "K9-test-narrow", "anchors.relationship: adversarial", "recommend: [interest-based-bargaining]"
+        rules_copy, "K9-test-narrow", "- anchors.relationship: adversarial", "recommend: [interest-based-bargaining]"
     )
     finding = _only(rules_copy, "CEC204")[0]
     assert "K9-test-narrow is subsumed by K3-adversarial-relationship" in finding.message
@@ -180,8 +177,8 @@ def test_cec204_subsumed(rules_copy: Path) -> None:
 
 
 def test_cec205_conflict(rules_copy: Path) -> None:
-    """Two rules (different salience) concluding plan type differently on the same facts, confirmed by the engine."""
-    _add_rule(rules_copy, "K9-test-conflict", "culture.trust: low", "conclude: {plan_type: support}", salience=20)
+    """Two rules (different tiers) concluding plan type differently on the same facts, confirmed by the engine."""
+    _add_rule(rules_copy, "K9-test-conflict", "- culture.trust: low", "conclude: {plan_type: support}", tier="delivery")
     finding = _only(rules_copy, "CEC205")[0]
     assert "K10-culture-means-transformation" not in finding.message or "K9-test-conflict" in finding.message
     assert finding.witness is not None
@@ -258,7 +255,7 @@ def test_a_folder_that_is_not_a_rule_base_exits_2(tmp_path: Path) -> None:
 
 def _never_true_rule(rules: Path, comment: str = "") -> None:
     """Add K9-test-never, a rule no case can fire (CEC203), with ``comment`` on its id line."""
-    _add_rule(rules, f"K9-test-never{comment}", "focus_on_learning.curriculum: {lt: 1}", "recommend: [data-use]")
+    _add_rule(rules, f"K9-test-never{comment}", "- focus_on_learning.curriculum: {below: 1}", "recommend: [data-use]")
 
 
 def test_noqa_on_the_id_line_suppresses_that_code_only(rules_copy: Path) -> None:

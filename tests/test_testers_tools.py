@@ -77,7 +77,7 @@ def test_rule_case_runner_reports_failures(tmp_path: Path) -> None:
             {
                 "rule": "K16-whole-child",
                 "cases": [
-                    {"name": "fires_wrongly_claimed", "facts": {"context.whole_child_needs": "low"}, "expect": "fires"},
+                    {"name": "fires_wrongly_claimed", "facts": {"context.whole_child_needs": "low"}},
                 ],
             }
         )
@@ -343,7 +343,7 @@ def _one_failing_case(tmp_path: Path) -> Path:
     folder = tmp_path / "cases"
     folder.mkdir()
     (folder / "_base.yaml").write_text((RULE_CASES / "_base.yaml").read_text())
-    case = {"name": "fires_wrongly_claimed", "facts": {"context.whole_child_needs": "low"}, "expect": "fires"}
+    case = {"name": "fires_wrongly_claimed", "facts": {"context.whole_child_needs": "low"}}
     (folder / "K16-whole-child.yaml").write_text(yaml.safe_dump({"rule": "K16-whole-child", "cases": [case]}))
     return folder
 

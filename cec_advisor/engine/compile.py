@@ -12,8 +12,8 @@ three kinds of fact:
   evaluated only once nothing more can be concluded, which avoids the
   engine's negation-ordering trap.
 
-Salience 0..100 (higher fires first) becomes the engine's ``pri`` (lower fires
-first); equal salience fires in definition order.
+A rule's tier (its rank in ``tiers.yaml``, 0 first) is the engine's ``pri``
+(lower fires first); rules of one tier fire in definition order.
 
 The engine shares a test between the rules that make it after the same earlier
 tests, and keeps fixed-size tables per shared test. :func:`check_capacity`
@@ -37,7 +37,7 @@ _OPERATORS = {"lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
 _SYMBOLS = {_OPERATORS[op]: symbol for op, symbol in COMPARISON_SYMBOLS.items()}
 
 MAX_LINKS_PER_TEST = 32
-"""Most lists of alternatives (``[a, b]``, ``any``) and ``unknown`` tests that may hang on one shared test.
+"""Most lists of alternatives (``[a, b]``, ``any of``) and ``unknown`` tests that may hang on one shared test.
 
 When a fact passes a test, durable-rules 2.0.28 pushes every such link of the
 test at once onto a match stack of 64 entries (``MAX_STACK_SIZE``, events.c)
@@ -179,7 +179,7 @@ def compile_rule(rule: Rule) -> CompiledRule:
             alias = f"d{index}"
             aliases.append((alias, test.decision))
             patterns.append({alias: _decision_pattern(test)})
-    definition = {"all": patterns, "pri": 100 - rule.salience}
+    definition = {"all": patterns, "pri": rule.tier.rank}
     return CompiledRule(rule, definition, tuple(aliases))
 
 

@@ -1,22 +1,62 @@
-"""The rule files' YAML schema: pydantic models of ``decisions.yaml`` and each rule file.
-
+"""The rule files' YAML schema: pydantic models of ``decisions.yaml``, ``tiers.yaml`` and each rule file.
 
 Layout of a rules directory:
 
 - ``decisions.yaml``: the decisions the rules conclude (commitment, emphasis ...),
   their values and whether each is single-valued;
+- ``tiers.yaml``: the tiers of firing order, the first listed fires first,
+  each with a one-line meaning;
 - ``services.yaml``: the service catalogue (:mod:`cec_advisor.rulebase.catalogue`);
 - every other ``*.yaml``: rule files, read in file-name order.
 
-A rule's ``when`` is a mapping. Its keys are fact paths (``culture.trust``),
-decision ids (``emphasis``), ``any`` / ``any_<name>`` (a list of fact-test
-mappings, at least one of which holds) or, in review-phase rules only,
-``lacks`` (decisions that must *not* have been concluded). A fact test is a
-value, a list of values (any of them), or ``{not: [...]}``, ``{lt: n}``,
-``{lte: n}``, ``{gt: n}``, ``{gte: n}``, or a range of comparisons that all
-hold (``{gte: 2.5, lt: 3.5}``). ``unknown`` matches a fact that is
-unknown or left out. Everything is checked at load; problems are
-:class:`~cec_advisor.errors.RuleFileError` lines with file and line.
+A rule, as ``rules/step3-direction.yaml`` writes it::
+
+    - id: K10-achievement-based-transformation
+      title: Poor achievement with instruction, curriculum and data all weak is ...
+      rationale: >
+        "Transformational work can also be achievement-based. ..."
+      source: "002 Step 5"
+      tier: plan-type
+      when:
+        - emphasis: achievement
+        - culture_level: some
+        - achievement.status: [far_below, below]
+        - focus_on_learning.curriculum: {below: 3}
+        - focus_on_learning.differentiation: {below: 3}
+        - focus_on_learning.G: [1, 2]
+      then:
+        conclude: {plan_type: transformation}
+      because: >-
+        The culture has some collaborative elements, but achievement is
+        {achievement.status} and all three system-wide approaches are weak ...
+
+``tier`` names a tier of ``tiers.yaml``: rules of an earlier tier fire first;
+within a tier, rules fire in the order written. ``k``, the Pathway decisions
+the rule serves, is the one its id names (``K10``) unless the rule lists more,
+the id's first (``k: [K10, K19]``).
+
+``when`` is a list of conditions that all hold, one an item:
+
+- ``- culture.trust: low``: a fact path and its test;
+- ``- emphasis: achievement``: a decision and its value (or a list of values);
+- ``- any of:`` a list of two or more alternatives, each a mapping of fact
+  tests that all hold; at least one alternative holds;
+- ``- lacks: {emphasis: [culture, achievement]}``, in review-phase rules only:
+  decisions that must *not* have been concluded with those values.
+
+A fact test is a value, a list of values (any of them), ``{not: [...]}``
+(any value but these), a comparison ``{below: 3}``, ``{at most: 3}``,
+``{above: 3}``, ``{at least: 3}``, or a range of two comparisons that both hold
+(``{at least: 2.5, below: 3.5}``). ``unknown`` matches a fact that is unknown
+or left out. ``because`` is block text (``because: >-``, so colons need no
+quotes): the sentence a plan quotes, each ``{fact.path}`` or ``{decision}``
+filled with its value.
+
+Everything is checked at load; problems are
+:class:`~cec_advisor.errors.RuleFileError` lines with file and line. The first
+format's spellings (``salience``, ``{lt: 3}``, ``any_<name>``, ``when`` as a
+mapping) are refused with the new spelling named
+(:mod:`cec_advisor.rulebase.spellings`).
 """
 
 from __future__ import annotations
@@ -30,11 +70,11 @@ from cec_advisor.model.scales import Scale
 
 RULE_ID_PATTERN = r"^K([1-9]|1[0-9]|2[0-3])-[a-z0-9]+(-[a-z0-9]+)*$"
 DECISION_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+TIER_ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 
 Phase = Literal["decide", "review"]
 
 STEP = Scale("int", low=1, high=5, required=True, meaning="Pathway step")
-SALIENCE = Scale("int", low=0, high=100, required=True, meaning="Higher fires first")
 OUTCOME = Scale("int", low=1, high=20, required=True, meaning="Place among coverage's outcome decisions")
 
 
@@ -60,6 +100,20 @@ class DecisionsFile(StrictModel):
 
     format: Literal["cec-decisions/1"]
     decisions: NonEmpty[DecisionModel]
+
+
+class TierModel(StrictModel):
+    """One tier of firing order: its id (what rules write) and what its rules decide, in a consultant's words."""
+
+    id: StrictStr = Field(pattern=TIER_ID_PATTERN)
+    meaning: StrictStr = Field(min_length=1)
+
+
+class TiersFile(StrictModel):
+    """The layout of ``tiers.yaml``: the tiers in firing order, the first fires first."""
+
+    format: Literal["cec-tiers/1"]
+    tiers: NonEmpty[TierModel]
 
 
 class UndeterminedModel(StrictModel):
@@ -99,14 +153,15 @@ class RuleModel(StrictModel):
 
     id: StrictStr = Field(pattern=RULE_ID_PATTERN)
     title: StrictStr = Field(min_length=1, max_length=120)
-    k: NonEmpty[StrictStr]
+    k: NonEmpty[StrictStr] | None = None
+    """Written only when the rule serves more decisions than its id names; else the id's."""
     rationale: StrictStr = Field(min_length=1)
     source: StrictStr = Field(min_length=1)
     because: StrictStr = Field(min_length=1)
     step: Annotated[int | None, STEP] = None
-    salience: Annotated[int, SALIENCE] = 50
+    tier: StrictStr = Field(min_length=1)
     phase: Phase = "decide"
-    when: dict[str, Any]
+    when: NonEmpty[Any]
     then: ThenModel
 
 

@@ -12,9 +12,7 @@ from cec_advisor.io.validation import validate_model
 from cec_advisor.io.yamlsource import read_yaml
 from cec_advisor.rulebase.catalogue import load_catalogue
 from cec_advisor.rulebase.checker import RuleChecker
-from cec_advisor.rulebase.files import (
-    DecisionsFile,
-)
+from cec_advisor.rulebase.files import DecisionsFile, TiersFile
 from cec_advisor.rulebase.model import (
     ELEMENT_DECISION,
     MAX_RULES,
@@ -22,7 +20,11 @@ from cec_advisor.rulebase.model import (
     Decision,
     Rule,
     RuleBase,
+    Tier,
 )
+
+NOT_RULE_FILES = ("decisions.yaml", "services.yaml", "tiers.yaml")
+"""The files of a rules directory that are not rule files."""
 
 
 def default_rules_dir() -> Path:
@@ -40,10 +42,11 @@ def load_rulebase(directory: Path | None = None) -> RuleBase:
     digest = hashlib.sha256()
     decisions = _load_decisions(root / "decisions.yaml")
     catalogue = load_catalogue(root / "services.yaml")
-    rule_files = sorted(p for p in root.glob("*.yaml") if p.name not in ("decisions.yaml", "services.yaml"))
+    tiers = _load_tiers(root / "tiers.yaml")
+    rule_files = sorted(p for p in root.glob("*.yaml") if p.name not in NOT_RULE_FILES)
     if not rule_files:
         raise RuleFileError(str(root), None, None, "no rule files (*.yaml) found")
-    for path in [root / "decisions.yaml", root / "services.yaml", *rule_files]:
+    for path in [*(root / name for name in NOT_RULE_FILES), *rule_files]:
         try:
             content = read_regular(path, 1 << 24)
         except NotARegularFileError:
@@ -60,7 +63,7 @@ def load_rulebase(directory: Path | None = None) -> RuleBase:
             f"{root}: the rule base holds {count} rules, more than the {MAX_RULES} the rule engine can run; "
             "remove or merge rules"
         )
-    checker = RuleChecker(decisions, catalogue)
+    checker = RuleChecker(decisions, catalogue, tiers)
     rules: list[Rule] = []
     seen: dict[str, str] = {}
     for document in documents:
@@ -75,7 +78,7 @@ def load_rulebase(directory: Path | None = None) -> RuleBase:
                 )
             seen[rule.id] = f"{rule.file}:{rule.line}"
             rules.append(rule)
-    return RuleBase(decisions, catalogue, tuple(rules), digest.hexdigest()[:16])
+    return RuleBase(decisions, catalogue, tiers, tuple(rules), digest.hexdigest()[:16])
 
 
 def _rule_count(data: Any) -> int:
@@ -115,3 +118,21 @@ def _load_decisions(path: Path) -> dict[str, Decision]:
             outcome=model.outcome,
         )
     return decisions
+
+
+def _load_tiers(path: Path) -> tuple[Tier, ...]:
+    """The tiers of ``tiers.yaml`` in firing order (rank 0 fires first); a tier id may be declared once."""
+    document = read_yaml(path, RuleFileError)
+    parsed = validate_model(TiersFile, document.data, document.locator, RuleFileError)
+    tiers: dict[str, Tier] = {}
+    for rank, model in enumerate(parsed.tiers):
+        if model.id in tiers:
+            raise RuleFileError(
+                document.locator.file,
+                document.locator.line_of(("tiers", rank, "id")),
+                f"tiers[{rank}].id",
+                f"duplicate tier id {model.id!r}",
+                code="CEC104",
+            )
+        tiers[model.id] = Tier(model.id, model.meaning.strip(), rank)
+    return tuple(tiers.values())

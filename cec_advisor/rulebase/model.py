@@ -16,6 +16,9 @@ SERVICE_DECISION = "service"
 ELEMENT_DECISION = "element"
 COMPARISONS = ("lt", "lte", "gt", "gte")
 COMPARISON_SYMBOLS = {"lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+Comparison = Literal["lt", "lte", "gt", "gte"]
+COMPARISON_WORDS: dict[str, Comparison] = {"below": "lt", "at most": "lte", "above": "gt", "at least": "gte"}
+"""Each comparison as a rule file writes it (``{below: 3}``), and the operator it stands for."""
 
 MAX_RULES = 400
 """Most rules a rule base may hold; a larger one is refused at load, before anything is compiled.
@@ -33,10 +36,10 @@ a huge rule base in about a second instead of minutes into ``lint``.
 
 @dataclass(frozen=True)
 class FactTest:
-    """A test of one case fact: ``op`` is ``in`` (any of ``values``) or a comparison."""
+    """A test of one case fact: ``op`` is ``in`` (any of ``values``) or a comparison (``lt`` for ``below``, ...)."""
 
     path: str
-    op: Literal["in", "lt", "lte", "gt", "gte"]
+    op: Literal["in"] | Comparison
     values: tuple[Scalar, ...]
 
     def describe(self) -> str:
@@ -57,7 +60,7 @@ class DecisionTest:
 
 @dataclass(frozen=True)
 class Condition:
-    """A rule's parsed ``when``: all fact tests, each any-group, and all decision tests hold."""
+    """A rule's parsed ``when``: all fact tests, every ``any of`` group and every decision test hold."""
 
     facts: tuple[FactTest, ...]
     any_groups: tuple[tuple[tuple[FactTest, ...], ...], ...]
@@ -73,6 +76,15 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class Tier:
+    """A tier of firing order (``tiers.yaml``): every rule of a lower ``rank`` fires first (rank 0 first of all)."""
+
+    id: str
+    meaning: str
+    rank: int
+
+
+@dataclass(frozen=True)
 class Rule:
     """A validated rule, ready to compile."""
 
@@ -83,7 +95,7 @@ class Rule:
     source: str
     because: str
     step: int
-    salience: int
+    tier: Tier
     phase: Phase
     when: Condition
     then: ThenModel
@@ -111,10 +123,11 @@ class Decision:
 
 @dataclass(frozen=True)
 class RuleBase:
-    """Everything the engine needs: decisions, catalogue and rules (in definition order)."""
+    """Everything the engine needs: decisions, catalogue, tiers (in firing order) and rules (in definition order)."""
 
     decisions: dict[str, Decision]
     catalogue: Catalogue
+    tiers: tuple[Tier, ...]
     rules: tuple[Rule, ...]
     digest: str
     by_id: dict[str, Rule] = field(init=False, repr=False)

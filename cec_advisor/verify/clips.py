@@ -17,8 +17,9 @@ How the Pathway's semantics map onto CLIPS:
   per run, so rules chain as they do in durable;
 - review-phase rules wait for a ``(review)`` fact asserted after the first
   ``run`` has finished, so their negations (``lacks``) see every conclusion;
-- the firing order: higher salience first, equal salience in definition
-  order. Each rule gets its own CLIPS salience from that total order, so the
+- the firing order: the rules of an earlier tier (``tiers.yaml``) first, within
+  a tier in definition order. Each rule gets its own CLIPS salience from that
+  total order, so the
   conflict strategy only orders activations of one rule; the depth strategy
   fires the newest of those first, as durable does;
 - a rule fires once per match: durable activates a rule once per alternative
@@ -119,9 +120,9 @@ def translate(rule: Rule, salience: int) -> str:
 
 
 def clips_saliences(rulebase: RuleBase) -> dict[str, int]:
-    """Each rule's CLIPS salience: distinct, in the order durable fires them (salience high first, then definition)."""
+    """Each rule's CLIPS salience: distinct, in the order durable fires them (tier first, then definition order)."""
     rules = rulebase.rules
-    order = sorted(range(len(rules)), key=lambda i: (-rules[i].salience, i))
+    order = sorted(range(len(rules)), key=lambda i: (rules[i].tier.rank, i))
     return {rules[i].id: len(order) - rank for rank, i in enumerate(order)}
 
 

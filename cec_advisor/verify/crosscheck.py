@@ -5,7 +5,7 @@ adapter compiles it to durable's network, :mod:`cec_advisor.verify.clips`
 translates it to CLIPS. Where they disagree on a case (a decision, a service,
 a warning, an open question, or the order and content of the firings) one of
 them is wrong, most likely the adapter's handling of one of durable's traps
-(negation, salience, repeated activations). Each disagreement names the case
+(negation, firing order, repeated activations). Each disagreement names the case
 and its witness: the case file itself, or for a generated case the file
 written to the witness folder.
 """

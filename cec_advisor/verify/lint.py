@@ -289,8 +289,8 @@ def conflicts(rulebase: RuleBase, folder: Path) -> list[Finding]:
             continue
         for assignment, case, _ in itertools.islice(witnesses([_condition(first), _condition(second)]), 25):
             if _both_fire(advisor, case, first.id, second.id):
-                code = "CEC202" if first.salience == second.salience else "CEC205"
-                what = "with equal salience " if code == "CEC202" else ""
+                code = "CEC202" if first.tier == second.tier else "CEC205"
+                what = f"in the same tier ({first.tier.id}) " if code == "CEC202" else ""
                 findings.append(
                     Finding(
                         code,

@@ -95,9 +95,9 @@ CHECKS = {
         ),
         Check(
             code="CEC202",
-            title="salience tie between rules concluding a decision differently",
+            title="tier tie between rules concluding a decision differently",
             finds=(
-                "two rules with equal salience that fire on the same case and conclude a single-valued decision "
+                "two rules of the same tier that fire on the same case and conclude a single-valued decision "
                 "differently (which the trace shows first depends on file order)"
             ),
             function="conflicts",

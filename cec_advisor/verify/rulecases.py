@@ -2,8 +2,9 @@
 
 A rule-case file names one rule and lists named cases. Each case changes a few
 facts of the neutral base case (``_base.yaml`` beside the files; a dotted key
-sets one fact, ``null`` removes a block), says whether the rule ``fires`` or
-stays ``silent``, and may state what else the plan must hold: services,
+sets one fact, ``null`` removes a block). Its name says whether the rule fires
+or stays silent: ``fires_...`` or ``silent_...`` (``silent_mixed_trust``). It
+may state what else the plan must hold: services,
 requested services, decision values, open questions, warnings, areas of need,
 or an order of services. A rule that holds for every valid case says so with
 ``always_fires`` and a reason instead of a silent case.
@@ -14,32 +15,45 @@ The shipped rule cases travel with the shipped rules: a wheel holds them as
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import Field, StrictBool, StrictStr
+from pydantic import AfterValidator, Field, StrictBool, StrictStr
 
 from cec_advisor.errors import CaseFileError, CecError, RuleFileError, UserError
 from cec_advisor.io.validation import NonEmpty, StrictModel, validate_model
 from cec_advisor.io.yamlsource import Locator, read_yaml
 from cec_advisor.model.case import case_from_data, with_changes
 from cec_advisor.model.scales import same_value
+from cec_advisor.rulebase.spellings import refuse_old_case_spellings
 
 if TYPE_CHECKING:  # handed an advisor by the caller; loading the base case (witness) needs no engine
     from cec_advisor.advisor import Advisor
 
 BASE_CASE = "_base.yaml"
+CASE_NAME = re.compile(r"(fires|silent)_[a-z0-9_]+")
+
+
+def _states_its_expectation(name: str) -> str:
+    """Refuse a case name that does not start with what the rule must do (``fires_`` or ``silent_``)."""
+    if not CASE_NAME.fullmatch(name):
+        raise ValueError(
+            f"{name!r} does not say what the rule does: start it with fires_ or silent_, "
+            "then lowercase words joined by _"
+        )
+    return name
 
 
 class RuleCase(StrictModel):
     """One named case of a rule."""
 
-    name: StrictStr = Field(pattern=r"^(fires|silent)_[a-z0-9_]+$")
+    name: Annotated[StrictStr, AfterValidator(_states_its_expectation)]
+    """The expectation, then what the case is: ``fires_low_trust``, ``silent_mixed_trust``."""
     facts: dict[str, Any] = Field(default_factory=dict)
-    expect: Literal["fires", "silent"]
     services: tuple[StrictStr, ...] = ()
     requested: tuple[StrictStr, ...] = ()
     decisions: dict[str, StrictStr | StrictBool] = Field(default_factory=dict)
@@ -47,6 +61,11 @@ class RuleCase(StrictModel):
     warnings: tuple[StrictStr, ...] = ()
     needs: tuple[StrictStr, ...] = ()
     order: tuple[StrictStr, ...] = ()
+
+    @property
+    def expect(self) -> Literal["fires", "silent"]:
+        """Whether the rule must fire or stay silent, as the name's prefix says."""
+        return "fires" if self.name.startswith("fires_") else "silent"
 
 
 class RuleCaseFile(StrictModel):
@@ -127,6 +146,7 @@ def load_rule_case_files(directory: Path) -> list[tuple[RuleCaseFile, str]]:
         if path.name.startswith("_"):
             continue
         document = read_yaml(path, RuleFileError)
+        refuse_old_case_spellings(document.data, document.locator)
         files.append((validate_model(RuleCaseFile, document.data, document.locator, RuleFileError), str(path)))
     return files
 
