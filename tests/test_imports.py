@@ -46,13 +46,13 @@ READERS = (
     "cec_advisor.render.json",
     "cec_advisor.render.markdown",
     "cec_advisor.render.diagram",
-    "cec_advisor.explain.text",
+    "cec_advisor.explain.formatters",
 )
 """Modules that read or render what a run concluded: none of them may load the engine."""
 
 RENDER = """
 from cec_advisor.render.diagram import build_diagram, to_dot, to_mermaid
-from cec_advisor.explain.text import what_if_lines, why_lines, why_not_lines
+from cec_advisor.explain.formatters import what_if_lines, why_lines, why_not_lines
 from cec_advisor.render import RENDERERS, render
 
 

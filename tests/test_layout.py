@@ -104,7 +104,6 @@ def _size_problems() -> list[str]:
     return problems
 
 
-@pytest.mark.xfail(reason="issue 13 in progress: the splits land in the next commits", strict=False)
 def test_modules_and_functions_are_small_or_say_why() -> None:
     """No module over 400 lines and no function over 50 unless its docstring says 'Long because ...'."""
     assert _size_problems() == []

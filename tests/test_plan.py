@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from cec_advisor.advisor import Advisor
 from cec_advisor.plan.build import Plan
 
-from .conftest import CASES, SAMPLE_CASES
+from .conftest import CASES, SAMPLE_CASES, invoke_cli
 
 
 def _plan(advisor: Advisor, name: str) -> Plan:
@@ -236,3 +237,43 @@ def test_no_plan_opens_with_an_optional_link(advisor: Advisor, path: Path) -> No
     plan = advisor.plan_file(path)
     optional = [s for s in plan.services if s.urgency == "optional"]
     assert all(s.order == max(o.order for o in plan.services if o.phase == s.phase) for s in optional)
+
+
+SAMPLE = str(CASES / "riverside-adversarial.yaml")
+
+
+def test_plan_defaults_to_markdown() -> None:
+    """`plan CASE` prints the Markdown plan."""
+    code, out, err = invoke_cli("plan", SAMPLE)
+    assert code == 0 and err == ""
+    assert out.startswith("# Services plan: Riverside School District 42")
+
+
+def test_plan_json() -> None:
+    """`plan CASE --format json` prints the JSON plan."""
+    code, out, _ = invoke_cli("plan", SAMPLE, "--format", "json")
+    assert code == 0
+    assert json.loads(out)["case"]["id"] == "riverside-42"
+
+
+def test_plan_trace_is_an_opt_in_appendix() -> None:
+    """The rule firings are not in the district's plan unless `--trace` asks for them; JSON always has them."""
+    for fmt in ("markdown", "html"):
+        code, plain, _ = invoke_cli("plan", SAMPLE, "-f", fmt)
+        assert code == 0 and "how the advisor decided" not in plain.lower()
+        code, traced, _ = invoke_cli("plan", SAMPLE, "-f", fmt, "--trace")
+        assert code == 0 and "Appendix: how the advisor decided" in traced
+        assert "K3-adversarial-relationship" in traced
+    _, data, _ = invoke_cli("plan", SAMPLE, "-f", "json")
+    assert json.loads(data)["trace"]
+    _, traced_data, _ = invoke_cli("plan", SAMPLE, "-f", "json", "--trace")
+    assert traced_data == data
+
+
+def test_plan_to_file(tmp_path: Path) -> None:
+    """`--output` writes the plan to a file and leaves no temporary file behind."""
+    target = tmp_path / "out" / "plan.json"
+    code, out, _ = invoke_cli("plan", SAMPLE, "-f", "json", "-o", str(target))
+    assert code == 0 and out == ""
+    assert json.loads(target.read_text())["plan_type"] == "transformation"
+    assert [p.name for p in target.parent.iterdir()] == ["plan.json"]

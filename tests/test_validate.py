@@ -10,7 +10,7 @@ from cec_advisor.consult.formatters import validation_lines
 from cec_advisor.consult.validate import validate_files
 from cec_advisor.errors import UserError
 
-from .conftest import CASES
+from .conftest import CASES, invoke_cli
 
 STEADY = CASES / "steady-district.yaml"
 TWO_PROBLEMS = "format: cec-case/1\nid: Bad Id\nname: Bad\n"
@@ -43,3 +43,19 @@ def test_no_case_file_is_a_user_error(tmp_path: Path) -> None:
     """A folder without case files is a user error, not an empty success."""
     with pytest.raises(UserError, match="no case files"):
         validate_files([tmp_path])
+
+
+SAMPLE = str(CASES / "riverside-adversarial.yaml")
+
+
+def test_validate_reports_every_problem(tmp_path: Path) -> None:
+    """`validate` lists all problems of each bad file, says ok for good ones, and exits 2."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("format: cec-case/1\nid: x\nname: X\nlevel: county\nculture: {trust: medium, trst: low}\n")
+    code, out, err = invoke_cli("validate", SAMPLE, str(bad))
+    assert code == 2
+    assert out.strip() == f"{SAMPLE}: ok"
+    assert err.count(str(bad)) == 3
+    assert "level: 'county'" in err and "culture.trst: unknown key" in err and "culture.trust: 'medium'" in err
+    assert "1 of 2 file(s) invalid" in err
+    assert invoke_cli("validate", SAMPLE)[0] == 0

@@ -12,18 +12,18 @@ from cec_advisor.cli.app import echo, emit_json, format_option, main, rules_opti
 from cec_advisor.render.diagram import build_diagram, to_dot, to_mermaid
 
 
-@main.command()
+@main.command(name="explain")
 @click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--step", "pause", is_flag=True, help="Pause after each Pathway step (Enter to go on) on a terminal.")
 @format_option
 @rules_option
-def explain(case_file: Path, pause: bool, fmt: str, rules_dir: Path | None) -> None:
+def explain_command(case_file: Path, pause: bool, fmt: str, rules_dir: Path | None) -> None:
     """Walk the Pathway step by step: each decision, the facts behind it, the rule and its source.
 
     Example: cec-advisor explain cases/board-refuses.yaml --step
     """
+    from cec_advisor.explain.formatters import step_lines, walk_heading
     from cec_advisor.explain.how import walk
-    from cec_advisor.explain.text import step_lines, walk_heading
 
     advisor = Advisor(rules_dir)
     walked = walk(advisor.plan_file(case_file), advisor.rulebase)
@@ -50,7 +50,7 @@ def why_command(case_file: Path, service_id: str, fmt: str, rules_dir: Path | No
 
     Example: cec-advisor why cases/riverside-adversarial.yaml instructional-model
     """
-    from cec_advisor.explain.text import why_lines
+    from cec_advisor.explain.formatters import why_lines
     from cec_advisor.explain.why import why
 
     advisor = Advisor(rules_dir)
@@ -82,7 +82,7 @@ def why_not_command(case_file: Path, service_id: str, budget: int, fmt: str, rul
 
     Example: cec-advisor why-not cases/sustained-high-performer.yaml standards-based-curriculum
     """
-    from cec_advisor.explain.text import why_not_lines
+    from cec_advisor.explain.formatters import why_not_lines
     from cec_advisor.explain.why_not import why_not
 
     advisor = Advisor(rules_dir)
@@ -115,7 +115,7 @@ def what_if_command(case_file: Path, settings: tuple[str, ...], fmt: str, rules_
     Example: cec-advisor what-if cases/riverside-adversarial.yaml --set culture.trust=high
     """
     from cec_advisor.explain.changes import parse_setting
-    from cec_advisor.explain.text import what_if_lines
+    from cec_advisor.explain.formatters import what_if_lines
     from cec_advisor.explain.what_if import what_if
 
     advisor = Advisor(rules_dir)
@@ -126,11 +126,11 @@ def what_if_command(case_file: Path, settings: tuple[str, ...], fmt: str, rules_
         echo("\n".join(what_if_lines(diff)))
 
 
-@main.command()
+@main.command(name="diagram")
 @click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--dot", is_flag=True, help="Graphviz DOT instead of Mermaid.")
 @rules_option
-def diagram(case_file: Path, dot: bool, rules_dir: Path | None) -> None:
+def diagram_command(case_file: Path, dot: bool, rules_dir: Path | None) -> None:
     """Draw the path the case took through the Pathway (Mermaid, or DOT with --dot); untaken branches greyed.
 
     Example: cec-advisor diagram cases/pera-slo-request.yaml --dot | dot -Tsvg > path.svg

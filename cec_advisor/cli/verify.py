@@ -321,6 +321,7 @@ def generate_command(count: int, seed: int, out_dir: Path) -> None:
     Example: cec-advisor generate --count 1000 --seed 1 --out corpus/
     """
     from cec_advisor.cli.progress import ProgressBar
+    from cec_advisor.verify.formatters import generate_lines
     from cec_advisor.verify.generated import GeneratedFolder
     from cec_advisor.verify.strategies import POOL, generate_cases
 
@@ -334,21 +335,13 @@ def generate_command(count: int, seed: int, out_dir: Path) -> None:
             write_atomic(out_dir / f"{data['id']}.yaml", text, sync=False)
             progress(1, steps)
         tidied = folder.finish()
-    echo(f"{count} case files written to {out_dir}")
-    if tidied.removed:
-        echo(f"{len(tidied.removed)} case file(s) of an earlier generate removed from {out_dir}", err=True)
-    if tidied.others:
-        echo(
-            f"{len(tidied.others)} other .yaml file(s) in {out_dir} were not written by generate and were kept",
-            err=True,
-        )
+    for line, to_stderr in generate_lines(count, out_dir, tidied):
+        echo(line, err=to_stderr)
 
 
 @main.command(name="crosscheck")
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path, exists=True))
-@click.option(
-    "--generate", "count", type=click.IntRange(0, 10_000_000), default=0, help="Also check N generated cases."
-)
+@click.option("--generate", "count", type=click.IntRange(0, 10**7), default=0, help="Also check N generated cases.")
 @click.option("--seed", type=click.IntRange(0, SEED_MAX), default=0, show_default=True, help="Same seed, same cases.")
 @click.option(
     "--out",

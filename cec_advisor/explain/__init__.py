@@ -6,5 +6,5 @@
   :mod:`~cec_advisor.explain.search`, the smallest change that brings it in;
 - :mod:`~cec_advisor.explain.what_if`: ``what-if``, what a change of facts changes;
 - :mod:`~cec_advisor.explain.changes` and :mod:`~cec_advisor.explain.common`: what they share;
-- :mod:`~cec_advisor.explain.text`: every one of them as the text the CLI prints.
+- :mod:`~cec_advisor.explain.formatters`: every one of them as the text the CLI prints.
 """

@@ -21,7 +21,7 @@ from cec_advisor.model.scales import UNKNOWN
 from cec_advisor.rulebase.model import FactTest, Rule, RuleBase
 from cec_advisor.rulebase.semantics import fact_tests
 
-if TYPE_CHECKING:  # handed an advisor, which runs the engine; the formatters (explain.text) load no durable
+if TYPE_CHECKING:  # handed an advisor, which runs the engine; the formatters (explain.formatters) load no durable
     from cec_advisor.advisor import Advisor
 
 

@@ -19,7 +19,7 @@ from cec_advisor.model.scales import Scalar, same_value
 from cec_advisor.plan.build import OpenQuestion, Plan, PlannedService
 from cec_advisor.rulebase.model import SERVICE_DECISION, RuleBase
 
-if TYPE_CHECKING:  # handed an advisor, which runs the engine; the formatters (explain.text) load no durable
+if TYPE_CHECKING:  # handed an advisor, which runs the engine; the formatters (explain.formatters) load no durable
     from cec_advisor.advisor import Advisor
 
 

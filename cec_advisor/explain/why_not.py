@@ -23,7 +23,7 @@ from cec_advisor.render.catalogue import recommending_rules
 from cec_advisor.rulebase.model import COMPARISON_SYMBOLS, ELEMENT_DECISION, SERVICE_DECISION, FactTest, Rule, RuleBase
 from cec_advisor.rulebase.semantics import holds
 
-if TYPE_CHECKING:  # handed an advisor, which runs the engine; the formatters (explain.text) load no durable
+if TYPE_CHECKING:  # handed an advisor, which runs the engine; the formatters (explain.formatters) load no durable
     from cec_advisor.advisor import Advisor
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from cec_advisor.verify.coverage import CoverageReport
 from cec_advisor.verify.crosscheck import CrosscheckReport
 from cec_advisor.verify.gaps import GapReport
+from cec_advisor.verify.generated import Tidied
 from cec_advisor.verify.lint import Finding
 from cec_advisor.verify.rulecases import RuleCaseResult
 from cec_advisor.verify.testrun import RuleCaseRun
@@ -27,6 +28,7 @@ __all__ = [
     "crosscheck_lines",
     "gaps_lines",
     "gaps_tidied",
+    "generate_lines",
     "lint_lines",
     "rule_case_lines",
     "rule_cases_summary",
@@ -164,4 +166,15 @@ def crosscheck_lines(report: CrosscheckReport) -> list[Line]:
         lines.append((f"{checked} checked: the engines disagree on {report.disagreeing_cases} ({count})", "fail"))
     else:
         lines.append((f"{checked} checked: durable-rules and CLIPS agree on every one", "ok"))
+    return lines
+
+
+def generate_lines(count: int, out_dir: Path, tidied: Tidied) -> list[tuple[str, bool]]:
+    """What ``generate`` says when done, each line with whether it goes to standard error."""
+    lines = [(f"{count} case files written to {out_dir}", False)]
+    if tidied.removed:
+        lines.append((f"{len(tidied.removed)} case file(s) of an earlier generate removed from {out_dir}", True))
+    if tidied.others:
+        others = len(tidied.others)
+        lines.append((f"{others} other .yaml file(s) in {out_dir} were not written by generate and were kept", True))
     return lines
