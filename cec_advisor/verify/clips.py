@@ -60,9 +60,9 @@ INSTALL_HINT = "crosscheck needs clipspy, the testers' extra: pip install 'cec-a
 
 
 def clips_value(value: Scalar) -> str:
-    """A value as a CLIPS constant: a quoted string, the symbol ``true``/``false``, or the number."""
+    """A value as a CLIPS constant: a quoted string, the symbol ``true``/``false`` (YAML's word), or the number."""
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return yaml_word(value)
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return repr(value)
@@ -166,7 +166,7 @@ class ClipsEngine:
 
     def _value(self, value: Scalar) -> Any:
         """A value as clipspy asserts it: booleans as the symbols ``true``/``false``, the rest as they are."""
-        return self._clips.Symbol("true" if value else "false") if isinstance(value, bool) else value
+        return self._clips.Symbol(yaml_word(value)) if isinstance(value, bool) else value
 
     def run(self, facts: Facts) -> RunResult:
         """Run the rules on one case's facts: the decide phase, then the review phase."""
