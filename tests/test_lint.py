@@ -60,10 +60,10 @@ def _edit(path: Path, old: str, new: str) -> None:
 
 
 def test_shipped_rules_are_clean() -> None:
-    """The shipped rule base has no findings, and the command exits 0."""
-    assert lint(RULES) == []
-    result = CliRunner().invoke(main, ["lint", str(RULES)])
-    assert result.exit_code == 0 and "No findings." in result.stdout
+    """The shipped rule base has no findings, and the command exits 0 (one full lint: each takes ~45 s)."""
+    result = CliRunner().invoke(main, ["lint", str(RULES), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == []
 
 
 def _only(rules: Path, code: str) -> list:  # type: ignore[type-arg]
