@@ -104,3 +104,15 @@ def test_progress_bar_on_a_terminal_only(tmp_path: Path, args: list[str], label:
     assert code == 0 and label not in drawn and b"\x1b[" not in drawn
     piped = run_cli(args, tmp_path, TERM="xterm")
     assert piped.returncode == 0 and label.decode() not in piped.stderr
+
+
+def test_test_runs_the_rule_cases_without_hypothesis() -> None:
+    """`cec-advisor test` needs no Hypothesis (a consultant's install runs the shipped rule cases)."""
+    code = (
+        "import sys; sys.modules['hypothesis'] = None\n"
+        "from cec_advisor.cli.main import main\n"
+        "main(['test', '-q', '-k', 'K1'], prog_name='cec-advisor')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "passed, 0 failed" in done.stdout

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cec_advisor.verify.coverage import CoverageReport
-from cec_advisor.verify.crosscheck import CrosscheckReport
-from cec_advisor.verify.gaps import GapReport
-from cec_advisor.verify.generated import Tidied
-from cec_advisor.verify.lint import Finding
-from cec_advisor.verify.rulecases import RuleCaseResult
-from cec_advisor.verify.testrun import RuleCaseRun
+if TYPE_CHECKING:  # types only: formatting a rule-case run must not load gaps' Hypothesis or the engines
+    from cec_advisor.verify.coverage import CoverageReport
+    from cec_advisor.verify.crosscheck import CrosscheckReport
+    from cec_advisor.verify.gaps import GapReport
+    from cec_advisor.verify.generated import Tidied
+    from cec_advisor.verify.lint import Finding
+    from cec_advisor.verify.rulecases import RuleCaseResult
+    from cec_advisor.verify.testrun import RuleCaseRun
 
 __all__ = [
     "MATRIX",
